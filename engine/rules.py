@@ -1,0 +1,352 @@
+"""The rules: ``decide(scenario, state, action, now) -> [Event]``, pure and deterministic.
+
+Given the same scenario, state, action and time, the same events come out; nothing here reads a
+clock, a file or a random source. After every action the rules *settle* the team: team events
+whose condition now holds fire, idle roles open their next available task (or wait, naming
+whom they wait for), and the first ending whose condition holds ends the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from .conditions import holds, unmet_tasks
+from .model import FlagValue
+from .scenario import Scenario
+from .state import Event, State, Wait, apply_event
+
+
+class RuleViolation(Exception):
+    """An action the rules refuse (not your turn, locked out, stale choice, ...); message in Chinese."""
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    team: str
+    assignment: dict[str, str]  # role id -> player name
+
+
+@dataclass(frozen=True)
+class Choose:
+    role: str
+    choice: int  # index into the node's choices as written in the YAML
+    node: str | None = None  # the node the player saw; a mismatch means the action is stale
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Facilitator: finish a role's current task as "skipped" (audited, no points)."""
+
+    role: str
+
+
+@dataclass(frozen=True)
+class Hint:
+    role: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Unpause:
+    pass
+
+
+@dataclass(frozen=True)
+class Abandon:
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Marks that a session continued in a new process (audit only)."""
+
+
+Action = Union[Start, Choose, Skip, Hint, Pause, Unpause, Abandon, Resume]
+
+
+# --- queries shared by rules, views and bots ---------------------------------------------------
+
+
+def visible_choices(scenario: Scenario, state: State, task: str, node: str) -> list[int]:
+    """Indices of the choices offered now: ``when`` holds and their trap has not yet sprung."""
+    out = []
+    for index, choice in enumerate(scenario.node(task, node).choices):
+        if choice.when is not None and not holds(choice.when, state):
+            continue
+        if choice.trap is not None and choice.trap.id in state.sprung:
+            continue
+        out.append(index)
+    return out
+
+
+def is_open(scenario: Scenario, state: State, task_id: str) -> bool:
+    """Still to be done by someone: not finished, not cancelled, and not a dormant remedial."""
+    if task_id in state.done or task_id in state.cancelled:
+        return False
+    return not scenario.tasks[task_id].remedial or task_id in state.activated
+
+
+def task_ready(scenario: Scenario, state: State, task_id: str) -> bool:
+    req = scenario.tasks[task_id].requires
+    return req is None or holds(req, state)
+
+
+def tasks_total(scenario: Scenario, state: State) -> int:
+    """Tasks that count towards progress: all but cancelled and dormant remedial ones."""
+    return sum(
+        1
+        for t in scenario.tasks.values()
+        if t.id not in state.cancelled and (not t.remedial or t.id in state.activated)
+    )
+
+
+def actionable_roles(state: State) -> list[str]:
+    """Roles holding an open task (possibly locked out for a while)."""
+    if state.status != "active":
+        return []
+    return [r for r, rs in state.roles.items() if rs.task is not None]
+
+
+# --- the decision ------------------------------------------------------------------------------
+
+
+class _Turn:
+    """Accumulates the events of one action, folding each into a scratch state as it goes."""
+
+    def __init__(self, scenario: Scenario, state: State, now: float) -> None:
+        self.s = scenario
+        self.state = state.copy()
+        self.now = max(now, state.now)
+        self.events: list[Event] = []
+
+    def emit(self, kind: str, role: str | None = None, **data: Any) -> None:
+        if role is not None:
+            data["role"] = role
+        event = Event(kind, self.now, data, role)
+        apply_event(self.state, event)
+        self.events.append(event)
+
+    # effects ------------------------------------------------------------------------------
+
+    def flags(self, set_: dict[str, FlagValue], add: dict[str, int]) -> None:
+        for flag, value in set_.items():
+            if self.state.flags.get(flag) != value or type(self.state.flags.get(flag)) is not type(value):
+                self.emit("flag_set", flag=flag, value=value)
+        for flag, delta in add.items():
+            if delta:
+                current = self.state.flags.get(flag, 0)
+                self.emit("flag_set", flag=flag, value=int(current) + delta)
+
+    def activate(self, tasks: list[str], by: str) -> None:
+        for task in tasks:
+            if task not in self.state.activated and task not in self.state.done:
+                self.emit("task_activated", task=task, by=by)
+
+    # settling -----------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        s, st = self.s, self.state
+        for _ in range(len(s.events) + len(s.tasks) + 2):
+            fired_any = False
+            for event in s.data.events:
+                if event.id not in st.fired and holds(event.when, st):
+                    self.emit("team_event", event=event.id)
+                    self.flags(event.set, event.add)
+                    self.activate(event.open_tasks, event.id)
+                    for task in event.cancel_tasks:
+                        if task not in st.done and task not in st.cancelled:
+                            self.emit("task_cancelled", task=task, by=event.id)
+                    fired_any = True
+            opened_any = self._open_tasks()
+            if not fired_any and not opened_any:
+                break
+        for ending in s.data.endings:
+            if holds(ending.when, st):
+                self.emit("ending_reached", ending=ending.id, bonus=ending.bonus)
+                return
+        self._update_waits()
+        if all(rs.task is None for rs in st.roles.values()):
+            self.emit("session_stuck")
+
+    def _open_tasks(self) -> bool:
+        s, st = self.s, self.state
+        changed = False
+        for role_id, rs in st.roles.items():
+            if rs.task is not None or rs.finished:
+                continue
+            for task_id in s.role_tasks[role_id]:
+                if is_open(s, st, task_id) and task_ready(s, st, task_id):
+                    self.emit("task_opened", role_id, task=task_id, node=s.start_node(task_id))
+                    changed = True
+                    break
+        return changed
+
+    def _update_waits(self) -> None:
+        s, st = self.s, self.state
+        for role_id, rs in st.roles.items():
+            if rs.task is not None or rs.finished:
+                continue
+            pending = [t for t in s.role_tasks[role_id] if is_open(s, st, t)]
+            if not pending:
+                self.emit("role_finished", role_id)
+                continue
+            task_id = pending[0]
+            requires = s.tasks[task_id].requires
+            missing = tuple(unmet_tasks(requires, st)) if requires is not None else ()
+            blockers = tuple(dict.fromkeys(s.tasks[m].role for m in missing))
+            wait = rs.waiting
+            if wait is None or (wait.task, wait.blockers, wait.missing) != (task_id, blockers, missing):
+                self.emit(
+                    "role_waiting", role_id, task=task_id, blockers=list(blockers), missing=list(missing)
+                )
+
+    # actions ------------------------------------------------------------------------------
+
+    def start(self, action: Start) -> None:
+        s = self.s
+        if self.state.status != "new":
+            raise RuleViolation("会话已经开始")
+        unknown = [r for r in action.assignment if r not in s.roles]
+        if unknown:
+            raise RuleViolation(f"场景中没有角色：{'、'.join(unknown)}")
+        unassigned = [s.roles[r].name for r in s.roles if not action.assignment.get(r)]
+        if unassigned:
+            raise RuleViolation(f"这些角色还没有玩家：{'、'.join(unassigned)}")
+        self.emit(
+            "session_started",
+            scenario_id=s.id,
+            scenario_hash=s.hash,
+            team=action.team,
+            score=s.data.scoring.start,
+            flags=dict(s.flag_initial),
+            roles=list(s.roles),
+        )
+        for role_id in s.roles:
+            self.emit("role_assigned", role_id, player=action.assignment[role_id])
+        self.settle()
+
+    def _role(self, role_id: str) -> tuple[str, str]:
+        st = self.state
+        if st.status == "paused":
+            raise RuleViolation("会话已暂停，请主持人继续后再操作")
+        if st.status != "active":
+            raise RuleViolation("会话已经结束")
+        rs = st.roles.get(role_id)
+        if rs is None:
+            raise RuleViolation(f"没有角色 “{role_id}”")
+        if rs.task is None or rs.node is None:
+            if rs.waiting:
+                raise RuleViolation(f"{self.s.role_name(role_id)} 正在等待，暂时不能行动")
+            raise RuleViolation(f"{self.s.role_name(role_id)} 当前没有任务")
+        return rs.task, rs.node
+
+    def choose(self, action: Choose) -> None:
+        s, st = self.s, self.state
+        task_id, node_id = self._role(action.role)
+        rs = st.roles[action.role]
+        if action.node is not None and action.node != node_id:
+            raise RuleViolation("这个选择已经过时（画面已更新），请重新选择")
+        if self.now < rs.locked_until:
+            left = int(rs.locked_until - self.now + 0.999)
+            raise RuleViolation(f"{s.role_name(action.role)} 被锁定中，还需等待 {left} 秒")
+        if action.choice not in visible_choices(s, st, task_id, node_id):
+            raise RuleViolation("没有这个选项")
+        choice = s.choice(task_id, node_id, action.choice)
+        self.emit(
+            "choice_made",
+            action.role,
+            task=task_id,
+            node=node_id,
+            choice=action.choice,
+            text=choice.text,
+            points=choice.points,
+        )
+        self.flags(choice.set, choice.add)
+        trap = choice.trap
+        moved = False
+        if trap is not None:
+            self.emit(
+                "trap_sprung",
+                action.role,
+                task=task_id,
+                node=node_id,
+                trap=trap.id,
+                penalty=trap.penalty,
+                lockout_until=self.now + trap.lockout_seconds if trap.lockout_seconds else 0.0,
+            )
+            self.flags(trap.set, trap.add)
+            self.activate(trap.open_tasks, trap.id)
+            if trap.step_back:
+                self.emit("node_entered", action.role, task=task_id, node=trap.step_back, reason="step_back")
+                moved = True
+        if not moved:
+            if choice.goto:
+                self.emit("node_entered", action.role, task=task_id, node=choice.goto, reason="goto")
+            elif choice.complete:
+                self.emit(
+                    "task_completed",
+                    action.role,
+                    task=task_id,
+                    outcome=choice.complete,
+                    points=s.task_points(task_id),
+                )
+        self.settle()
+
+    def skip(self, action: Skip) -> None:
+        task_id, _ = self._role(action.role)
+        self.emit("task_skipped", action.role, task=task_id)
+        self.emit("task_completed", action.role, task=task_id, outcome="skipped", points=0)
+        self.settle()
+
+    def hint(self, action: Hint) -> None:
+        task_id, node_id = self._role(action.role)
+        text = self.s.node(task_id, node_id).hint or "这一步没有预设提示：请回顾角色简介和之前的剧情。"
+        self.emit("hint_given", action.role, text=text)
+
+
+def decide(scenario: Scenario, state: State, action: Action, now: float) -> list[Event]:
+    """Events that ``action`` produces at time ``now``; raises RuleViolation if not allowed."""
+    return step(scenario, state, action, now)[0]
+
+
+def step(scenario: Scenario, state: State, action: Action, now: float) -> tuple[list[Event], State]:
+    """Like :func:`decide`, also returning the state after the events (saves a re-fold)."""
+    turn = _Turn(scenario, state, now)
+    if isinstance(action, Start):
+        turn.start(action)
+    elif isinstance(action, Choose):
+        turn.choose(action)
+    elif isinstance(action, Skip):
+        turn.skip(action)
+    elif isinstance(action, Hint):
+        turn.hint(action)
+    elif isinstance(action, Pause):
+        if state.status != "active":
+            raise RuleViolation("只有进行中的会话可以暂停")
+        turn.emit("session_paused")
+    elif isinstance(action, Unpause):
+        if state.status != "paused":
+            raise RuleViolation("会话没有暂停")
+        turn.emit("session_unpaused")
+    elif isinstance(action, Abandon):
+        if state.over:
+            raise RuleViolation("会话已经结束")
+        turn.emit("session_abandoned", reason=action.reason)
+    elif isinstance(action, Resume):
+        turn.emit("session_resumed")
+    else:  # pragma: no cover - exhaustive
+        raise TypeError(action)
+    return turn.events, turn.state
+
+
+def waiting_for(state: State, role: str) -> Wait | None:
+    rs = state.roles.get(role)
+    return rs.waiting if rs else None

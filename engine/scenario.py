@@ -1,0 +1,94 @@
+"""A validated scenario with lookup tables the rules, views and tools share.
+
+Building the tables once keeps the rules O(1) per lookup; nothing here changes after load.
+The source text and its hash travel with the scenario so sessions can store exactly what was
+played.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from .model import Choice, Ending, FlagValue, Node, Role, ScenarioFile, Task, TeamEvent, Trap
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class TrapSite:
+    """Where a trap lives: the task, node and choice index whose choice springs it."""
+
+    trap: Trap
+    task: str
+    node: str
+    choice: int
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Scenario:
+    """A checked scenario file plus indexes; see :mod:`engine.model` for the fields."""
+
+    def __init__(self, data: ScenarioFile, text: str, file: str) -> None:
+        self.data = data
+        self.text = text
+        self.file = file
+        self.hash = content_hash(text)
+        self.warnings: list[Problem] = []
+        self.roles: dict[str, Role] = {}
+        for role in data.roles:
+            self.roles.setdefault(role.id, role)
+        self.tasks: dict[str, Task] = {}
+        for task in data.tasks:
+            self.tasks.setdefault(task.id, task)
+        self.role_tasks: dict[str, list[str]] = {role_id: [] for role_id in self.roles}
+        for task in self.tasks.values():
+            self.role_tasks.setdefault(task.role, []).append(task.id)
+        self.nodes: dict[tuple[str, str], Node] = {}
+        for task in self.tasks.values():
+            for node in task.nodes:
+                self.nodes.setdefault((task.id, node.id), node)
+        self.traps: dict[str, TrapSite] = {}
+        for task in self.tasks.values():
+            for node in task.nodes:
+                for index, choice in enumerate(node.choices):
+                    if choice.trap is not None:
+                        self.traps.setdefault(
+                            choice.trap.id, TrapSite(choice.trap, task.id, node.id, index)
+                        )
+        self.flag_initial: dict[str, FlagValue] = {f.id: f.initial for f in data.flags}
+        self.flag_types: dict[str, str] = {f.id: f.type for f in data.flags}
+        self.events: dict[str, TeamEvent] = {}
+        for event in data.events:
+            self.events.setdefault(event.id, event)
+        self.endings: dict[str, Ending] = {}
+        for ending in data.endings:
+            self.endings.setdefault(ending.id, ending)
+
+    @property
+    def id(self) -> str:
+        return self.data.scenario.id
+
+    @property
+    def title(self) -> str:
+        return self.data.scenario.title
+
+    def start_node(self, task_id: str) -> str:
+        task = self.tasks[task_id]
+        return task.start or task.nodes[0].id
+
+    def node(self, task_id: str, node_id: str) -> Node:
+        return self.nodes[(task_id, node_id)]
+
+    def choice(self, task_id: str, node_id: str, index: int) -> Choice:
+        return self.nodes[(task_id, node_id)].choices[index]
+
+    def task_points(self, task_id: str) -> int:
+        task = self.tasks[task_id]
+        return self.data.scoring.task_points if task.points is None else task.points
+
+    def role_name(self, role_id: str) -> str:
+        role = self.roles.get(role_id)
+        return role.name if role else role_id

@@ -1,0 +1,227 @@
+"""Events and the team state they fold into.
+
+A session *is* its event log. ``apply_event`` is the only function that changes a ``State``;
+``fold`` replays a whole log. The rules (:mod:`engine.rules`) decide which events an action
+produces; they never touch state any other way, so a replay equals the live game by
+construction.
+
+Event kinds (``Event.kind``) and their ``data``:
+
+=================  ==========================================================================
+session_started    scenario_id, scenario_hash, team, score
+role_assigned      role, player
+task_opened        role, task, node
+role_waiting       role, task, blockers (role ids), missing (task ids)
+role_finished      role
+choice_made        role, task, node, choice (index), text, points
+flag_set           flag, value
+trap_sprung        role, task, node, trap, penalty, lockout_until
+node_entered       role, task, node, reason ("goto" | "step_back")
+task_activated     task, by  (a remedial task opened by a trap or event)
+task_completed     role, task, outcome, points
+task_cancelled     task, by
+team_event         event
+ending_reached     ending, bonus
+session_stuck      (no role can act and no ending holds -- a scenario bug the verifier finds)
+hint_given         role, text
+task_skipped       role, task   (facilitator; followed by task_completed outcome "skipped")
+session_paused / session_unpaused / session_abandoned / session_resumed
+=================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import FlagValue
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    at: float
+    data: dict[str, Any] = field(default_factory=dict)
+    role: str | None = None
+
+
+@dataclass
+class Wait:
+    """What a role is waiting for, and since when (seconds since the epoch)."""
+
+    task: str
+    since: float
+    blockers: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass
+class RoleState:
+    task: str | None = None
+    node: str | None = None
+    locked_until: float = 0.0
+    waiting: Wait | None = None
+    finished: bool = False
+    waited_total: float = 0.0
+    traps: int = 0
+    tasks_done: int = 0
+
+    def copy(self) -> RoleState:
+        return RoleState(
+            self.task,
+            self.node,
+            self.locked_until,
+            self.waiting,
+            self.finished,
+            self.waited_total,
+            self.traps,
+            self.tasks_done,
+        )
+
+
+@dataclass
+class State:
+    """Everything the rules need to know about a session at one moment."""
+
+    status: str = "new"  # new | active | paused | ended | stuck | abandoned
+    scenario_id: str = ""
+    scenario_hash: str = ""
+    team: str = ""
+    started_at: float = 0.0
+    now: float = 0.0
+    seq: int = 0
+    score: int = 0
+    score_parts: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, FlagValue] = field(default_factory=dict)
+    roles: dict[str, RoleState] = field(default_factory=dict)
+    players: dict[str, str] = field(default_factory=dict)  # role -> player name
+    done: dict[str, str] = field(default_factory=dict)  # task -> outcome
+    cancelled: set[str] = field(default_factory=set)
+    activated: set[str] = field(default_factory=set)  # remedial tasks opened
+    fired: list[str] = field(default_factory=list)
+    sprung: list[str] = field(default_factory=list)
+    ending: str | None = None
+
+    def copy(self) -> State:
+        return State(
+            self.status,
+            self.scenario_id,
+            self.scenario_hash,
+            self.team,
+            self.started_at,
+            self.now,
+            self.seq,
+            self.score,
+            dict(self.score_parts),
+            dict(self.flags),
+            {k: v.copy() for k, v in self.roles.items()},
+            dict(self.players),
+            dict(self.done),
+            set(self.cancelled),
+            set(self.activated),
+            list(self.fired),
+            list(self.sprung),
+            self.ending,
+        )
+
+    @property
+    def over(self) -> bool:
+        return self.status in ("ended", "stuck", "abandoned")
+
+
+def _add_score(state: State, part: str, points: int) -> None:
+    state.score += points
+    state.score_parts[part] = state.score_parts.get(part, 0) + points
+
+
+def _stop_waiting(role: RoleState, at: float) -> None:
+    if role.waiting is not None:
+        role.waited_total += max(0.0, at - role.waiting.since)
+        role.waiting = None
+
+
+def apply_event(state: State, event: Event) -> None:
+    """Fold one event into the state, in place."""
+    d = event.data
+    kind = event.kind
+    state.seq += 1
+    state.now = max(state.now, event.at)
+    if kind == "session_started":
+        state.status = "active"
+        state.scenario_id = d["scenario_id"]
+        state.scenario_hash = d["scenario_hash"]
+        state.team = d["team"]
+        state.started_at = event.at
+        state.flags = dict(d["flags"])
+        state.roles = {r: RoleState() for r in d["roles"]}
+        _add_score(state, "start", d["score"])
+    elif kind == "role_assigned":
+        state.players[d["role"]] = d["player"]
+    elif kind == "task_opened":
+        role = state.roles[d["role"]]
+        _stop_waiting(role, event.at)
+        role.task, role.node = d["task"], d["node"]
+    elif kind == "role_waiting":
+        role = state.roles[d["role"]]
+        since = role.waiting.since if role.waiting else event.at
+        role.waiting = Wait(d["task"], since, tuple(d["blockers"]), tuple(d["missing"]))
+    elif kind == "role_finished":
+        role = state.roles[d["role"]]
+        _stop_waiting(role, event.at)
+        role.finished = True
+    elif kind == "choice_made":
+        if d["points"]:
+            _add_score(state, "choices", d["points"])
+    elif kind == "flag_set":
+        state.flags[d["flag"]] = d["value"]
+    elif kind == "trap_sprung":
+        role = state.roles[d["role"]]
+        role.traps += 1
+        role.locked_until = max(role.locked_until, d["lockout_until"])
+        state.sprung.append(d["trap"])
+        if d["penalty"]:
+            _add_score(state, "traps", -d["penalty"])
+    elif kind == "node_entered":
+        state.roles[d["role"]].node = d["node"]
+    elif kind == "task_activated":
+        state.activated.add(d["task"])
+    elif kind == "task_completed":
+        role = state.roles[d["role"]]
+        state.done[d["task"]] = d["outcome"]
+        role.tasks_done += 1
+        if role.task == d["task"]:
+            role.task = role.node = None
+        if d["points"]:
+            _add_score(state, "tasks", d["points"])
+    elif kind == "task_cancelled":
+        state.cancelled.add(d["task"])
+        for role in state.roles.values():
+            if role.task == d["task"]:
+                role.task = role.node = None
+    elif kind == "team_event":
+        state.fired.append(d["event"])
+    elif kind == "ending_reached":
+        state.ending = d["ending"]
+        state.status = "ended"
+        if d["bonus"]:
+            _add_score(state, "ending", d["bonus"])
+        for role in state.roles.values():
+            _stop_waiting(role, event.at)
+    elif kind == "session_stuck":
+        state.status = "stuck"
+    elif kind == "session_paused":
+        state.status = "paused"
+    elif kind == "session_unpaused":
+        state.status = "active"
+    elif kind == "session_abandoned":
+        state.status = "abandoned"
+        for role in state.roles.values():
+            _stop_waiting(role, event.at)
+    # hint_given, task_skipped, session_resumed: recorded for the audit trail; no state change
+
+
+def fold(events: list[Event], state: State | None = None) -> State:
+    state = state or State()
+    for event in events:
+        apply_event(state, event)
+    return state
