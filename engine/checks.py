@@ -59,8 +59,7 @@ class _Checker:
         self.smap = smap
         self.problems: list[Problem] = []
         self.outcomes: dict[str, set[str]] = {
-            t.id: {c.complete for n in t.nodes for c in n.choices if c.complete}
-            for t in self.data.tasks
+            t.id: {c.complete for n in t.nodes for c in n.choices if c.complete} for t in self.data.tasks
         }
         self.used_flags: set[str] = set()
 
@@ -105,9 +104,7 @@ class _Checker:
         ]
         self.duplicates(traps, "陷阱")
         for ti, task in enumerate(d.tasks):
-            self.duplicates(
-                ((n.id, ("tasks", ti, "nodes", ni)) for ni, n in enumerate(task.nodes)), "节点"
-            )
+            self.duplicates(((n.id, ("tasks", ti, "nodes", ni)) for ni, n in enumerate(task.nodes)), "节点")
 
     # --- references ----------------------------------------------------------------------
 
@@ -169,7 +166,8 @@ class _Checker:
                     self.error(
                         (*leaf_path, "flag"),
                         "unknown-flag",
-                        f"未声明的标记 “{leaf.flag}”{suggest(leaf.flag, self.s.flag_types)}",
+                        f"未声明的标记 “{leaf.flag}”{suggest(leaf.flag, self.s.flag_types)}"
+                        "（标记须先在 flags: 中声明）",
                     )
                 else:
                     for op in ("eq", "ne"):
@@ -190,13 +188,12 @@ class _Checker:
                         "unknown-event",
                         f"未知的团队事件 “{leaf.event}”{suggest(leaf.event, self.s.events)}",
                     )
-            elif isinstance(leaf, TrapCondition):
-                if leaf.trap not in self.s.traps:
-                    self.error(
-                        (*leaf_path, "trap"),
-                        "unknown-trap",
-                        f"未知的陷阱 “{leaf.trap}”{suggest(leaf.trap, self.s.traps)}",
-                    )
+            elif isinstance(leaf, TrapCondition) and leaf.trap not in self.s.traps:
+                self.error(
+                    (*leaf_path, "trap"),
+                    "unknown-trap",
+                    f"未知的陷阱 “{leaf.trap}”{suggest(leaf.trap, self.s.traps)}",
+                )
 
     def check_roles(self) -> None:
         for i, flag in enumerate(self.data.flags):
@@ -206,9 +203,14 @@ class _Checker:
                     "flag-type",
                     f"标记 “{flag.id}” 的初始值与类型 {flag.type} 不符",
                 )
+        roles_with_tasks = {t.role for t in self.data.tasks}
         for i, role in enumerate(self.data.roles):
-            if not self.s.role_tasks.get(role.id):
-                self.error(("roles", i, "id"), "role-without-tasks", f"角色 “{role.name}” 没有任何任务；请为它添加任务")
+            if role.id not in roles_with_tasks:
+                self.error(
+                    ("roles", i, "id"),
+                    "role-without-tasks",
+                    f"角色 “{role.name}” 没有任何任务；请为它添加任务",
+                )
 
     def check_tasks(self) -> None:
         for ti, task in enumerate(self.data.tasks):
@@ -296,7 +298,11 @@ class _Checker:
                     edges[node.id].add(choice.goto)  # type: ignore[arg-type]
                 if choice.trap and choice.trap.step_back in ids:
                     edges[node.id].add(choice.trap.step_back)  # type: ignore[arg-type]
-                if choice.complete:
+                broken = (choice.goto is not None and choice.goto not in ids) or (
+                    not choice.goto and not choice.complete and choice.trap is None
+                )
+                if choice.complete or broken:
+                    # a broken choice is reported on its own; assume the fix leads on
                     completes.add(node.id)
         start = task.start if task.start in ids else task.nodes[0].id
         seen = {start}
@@ -336,7 +342,7 @@ class _Checker:
 
     def check_dependency_cycles(self) -> None:
         deps: dict[str, set[str]] = {}
-        for task in self.data.tasks:
+        for task in self.s.tasks.values():  # first of duplicate ids only; duplicates reported apart
             refs: set[str] = set()
             if task.requires is not None:
                 for leaf, _ in iter_conditions(task.requires, ()):

@@ -8,6 +8,7 @@ command never edits a shared file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import pkgutil
 import sys
@@ -41,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令 commands")
     for mod in _command_modules():
         cmd = sub.add_parser(
-            mod.NAME, help=mod.HELP, description=mod.HELP, formatter_class=argparse.RawDescriptionHelpFormatter
+            mod.NAME,
+            help=mod.HELP,
+            description=mod.HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         mod.register(cmd)
     return parser
@@ -52,10 +56,8 @@ def _utf8_console() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(encoding="utf-8", errors="replace")
-            except (ValueError, OSError):
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

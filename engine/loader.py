@@ -1,8 +1,8 @@
 """Front door for scenario files: bytes -> YAML data -> pydantic model -> checked Scenario.
 
-    load_scenario(path)            -> Scenario, raises ScenarioInvalid
-    parse_scenario(text, file)     -> Scenario, raises ScenarioInvalid
-    check_file(path)               -> list[Problem] (never raises; for `play.py validate`)
+load_scenario(path)            -> Scenario, raises ScenarioInvalid
+parse_scenario(text, file)     -> Scenario, raises ScenarioInvalid
+check_file(path)               -> list[Problem] (never raises; for `play.py validate`)
 """
 
 from __future__ import annotations
@@ -78,10 +78,9 @@ def _real_path(loc: tuple[Any, ...], data: Any) -> tuple[tuple[str | int, ...], 
     node = data
     dropped = False
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_tag(part):

@@ -10,7 +10,7 @@ same help text an editor shows while authoring.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag
 
@@ -22,7 +22,7 @@ Id = Annotated[
         description="Identifier: ASCII letters, digits, _ or -, starting with a letter.",
     ),
 ]
-FlagValue = Union[StrictBool, StrictInt]
+FlagValue = StrictBool | StrictInt
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
@@ -144,17 +144,15 @@ _KIND_BY_TYPE = {
 
 
 Condition = Annotated[
-    Union[
-        Annotated[TaskDoneCondition, Tag("task_done")],
-        Annotated[FlagCondition, Tag("flag")],
-        Annotated[EventCondition, Tag("event")],
-        Annotated[TrapCondition, Tag("trap")],
-        Annotated[ScoreCondition, Tag("score")],
-        Annotated[TrapsSprungCondition, Tag("traps_sprung")],
-        Annotated[AllCondition, Tag("all")],
-        Annotated[AnyCondition, Tag("any")],
-        Annotated[NotCondition, Tag("not")],
-    ],
+    Annotated[TaskDoneCondition, Tag("task_done")]
+    | Annotated[FlagCondition, Tag("flag")]
+    | Annotated[EventCondition, Tag("event")]
+    | Annotated[TrapCondition, Tag("trap")]
+    | Annotated[ScoreCondition, Tag("score")]
+    | Annotated[TrapsSprungCondition, Tag("traps_sprung")]
+    | Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition_kind",
@@ -184,9 +182,7 @@ class Trap(Strict):
 
     id: Id
     title: Text
-    explanation: str = Field(
-        default="", max_length=4000, description="The real history, 2-3 sentences."
-    )
+    explanation: str = Field(default="", max_length=4000, description="The real history, 2-3 sentences.")
     source: str | None = Field(default=None, description="Where the explanation's facts come from.")
     penalty: StrictInt = Field(default=0, ge=0, le=10000)
     lockout_seconds: StrictInt = Field(default=0, ge=0, le=3600)

@@ -9,7 +9,7 @@ whom they wait for), and the first ending whose condition holds ends the session
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .conditions import holds, unmet_tasks
 from .model import FlagValue
@@ -69,7 +69,7 @@ class Resume:
     """Marks that a session continued in a new process (audit only)."""
 
 
-Action = Union[Start, Choose, Skip, Hint, Pause, Unpause, Abandon, Resume]
+Action = Start | Choose | Skip | Hint | Pause | Unpause | Abandon | Resume
 
 
 # --- queries shared by rules, views and bots ---------------------------------------------------

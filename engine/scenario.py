@@ -55,9 +55,7 @@ class Scenario:
             for node in task.nodes:
                 for index, choice in enumerate(node.choices):
                     if choice.trap is not None:
-                        self.traps.setdefault(
-                            choice.trap.id, TrapSite(choice.trap, task.id, node.id, index)
-                        )
+                        self.traps.setdefault(choice.trap.id, TrapSite(choice.trap, task.id, node.id, index))
         self.flag_initial: dict[str, FlagValue] = {f.id: f.initial for f in data.flags}
         self.flag_types: dict[str, str] = {f.id: f.type for f in data.flags}
         self.events: dict[str, TeamEvent] = {}

@@ -89,7 +89,9 @@ class Session:
         return cls(scenario, store, sid, clock, state, list(events))
 
     @classmethod
-    def resume(cls, store: Store, session_id: str, clock: Clock | None = None, check_file: bool = True) -> Session:
+    def resume(
+        cls, store: Store, session_id: str, clock: Clock | None = None, check_file: bool = True
+    ) -> Session:
         """Continue a stored session. Refuses if the scenario file on disk changed since."""
         row = store.session(session_id)
         text, path = store.scenario_text(row.scenario_hash)

@@ -73,7 +73,9 @@ class SessionRow:
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
 
 
-def migration(version: int) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable[[sqlite_utils.Database], None]]:
+def migration(
+    version: int,
+) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable[[sqlite_utils.Database], None]]:
     """Register the step that brings a store from ``version - 1`` to ``version``."""
 
     def register(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
@@ -85,11 +87,19 @@ def migration(version: int) -> Callable[[Callable[[sqlite_utils.Database], None]
 
 @migration(1)
 def _create_v1(db: sqlite_utils.Database) -> None:
-    db["scenarios"].create(
-        {"hash": str, "scenario_id": str, "title": str, "version": str, "path": str, "text": str, "first_seen": float},
+    db.table("scenarios").create(
+        {
+            "hash": str,
+            "scenario_id": str,
+            "title": str,
+            "version": str,
+            "path": str,
+            "text": str,
+            "first_seen": float,
+        },
         pk="hash",
     )
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "id": str,
             "scenario_hash": str,
@@ -108,13 +118,13 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("scenario_hash", "scenarios", "hash")],
     )
-    db["players"].create({"session_id": str, "role": str, "player": str}, pk=("session_id", "role"))
-    db["events"].create(
+    db.table("players").create({"session_id": str, "role": str, "player": str}, pk=("session_id", "role"))
+    db.table("events").create(
         {"session_id": str, "seq": int, "at": float, "kind": str, "role": str, "data": str},
         pk=("session_id", "seq"),
     )
-    db["sessions"].create_index(["scenario_id"])
-    db["sessions"].create_index(["started_at"])
+    db.table("sessions").create_index(["scenario_id"])
+    db.table("sessions").create_index(["started_at"])
 
 
 class Store:
@@ -159,7 +169,9 @@ class Store:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"无法创建数据目录 {p.parent}：{exc.strerror}；请用 --db 指定可写的位置") from None
+                raise StoreError(
+                    f"无法创建数据目录 {p.parent}：{exc.strerror}；请用 --db 指定可写的位置"
+                ) from None
 
     def _check_ours(self) -> None:
         tables = set(self.db.table_names())
@@ -170,7 +182,7 @@ class Store:
                 f"{self.path} 是别的程序的 SQLite 数据库（没有 Qingjing 的 meta 表）；"
                 "Qingjing 不会改动它。请用 --db 指定另一个文件"
             )
-        meta = {r["key"]: r["value"] for r in self.db["meta"].rows}
+        meta = {r["key"]: r["value"] for r in self.db.table("meta").rows}
         if meta.get("app") != APP_ID:
             raise StoreError(f"{self.path} 不是 Qingjing 的数据库；请用 --db 指定另一个文件")
         version = int(meta.get("schema_version", "0"))
@@ -195,11 +207,11 @@ class Store:
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
             if "meta" not in self.db.table_names():
-                self.db["meta"].create({"key": str, "value": str}, pk="key")
-                self.db["meta"].insert({"key": "app", "value": APP_ID})
+                self.db.table("meta").create({"key": str, "value": str}, pk="key")
+                self.db.table("meta").insert({"key": "app", "value": APP_ID})
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[version](self.db)
-            self.db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            self.db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
@@ -262,7 +274,15 @@ class Store:
             conn.execute(
                 "INSERT OR IGNORE INTO scenarios (hash, scenario_id, title, version, path, text, first_seen)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (scenario_hash, scenario_id, scenario_title, scenario_version, scenario_path, scenario_text, events[0].at),
+                (
+                    scenario_hash,
+                    scenario_id,
+                    scenario_title,
+                    scenario_version,
+                    scenario_path,
+                    scenario_text,
+                    events[0].at,
+                ),
             )
             conn.execute(
                 "INSERT INTO sessions (id, scenario_hash, scenario_id, scenario_title, scenario_path, team,"
@@ -288,7 +308,9 @@ class Store:
                 "INSERT INTO players (session_id, role, player) VALUES (?, ?, ?)",
                 [(session_id, role, player) for role, player in players.items()],
             )
-            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", self._event_rows(session_id, 1, events))
+            conn.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", self._event_rows(session_id, 1, events)
+            )
 
         self._write(write)
 
@@ -302,7 +324,10 @@ class Store:
             return
 
         def write(conn: sqlite3.Connection) -> None:
-            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", self._event_rows(session_id, first_seq, events))
+            conn.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                self._event_rows(session_id, first_seq, events),
+            )
             conn.execute(
                 "UPDATE sessions SET status = ?, score = ?, ending = ?, updated_at = ?, ended_at = ?, events = ?"
                 " WHERE id = ?",
@@ -328,7 +353,9 @@ class Store:
         out = []
         for expected, (seq, at, kind, role, data) in enumerate(rows, start=1):
             if seq != expected:
-                raise StoreError(f"会话 {session_id} 的事件序号不连续（缺少第 {expected} 条）；数据可能被外部修改")
+                raise StoreError(
+                    f"会话 {session_id} 的事件序号不连续（缺少第 {expected} 条）；数据可能被外部修改"
+                )
             out.append(Event(kind, at, json.loads(data), role))
         return out
 
@@ -359,7 +386,9 @@ class Store:
 
     def scenario_text(self, scenario_hash: str) -> tuple[str, str]:
         """(text, path) of the scenario as it was played."""
-        row = self.conn.execute("SELECT text, path FROM scenarios WHERE hash = ?", (scenario_hash,)).fetchone()
+        row = self.conn.execute(
+            "SELECT text, path FROM scenarios WHERE hash = ?", (scenario_hash,)
+        ).fetchone()
         if row is None:
             raise StoreError(f"数据库中缺少场景 {scenario_hash[:12]}…；数据可能被外部修改")
         return row[0], row[1]

@@ -97,7 +97,9 @@ class TextPlay:
                 if trap.step_back:
                     bites.append("退回上一步重新选择")
                 if trap.open_tasks:
-                    bites.append("新增补救任务：" + "、".join(f"《{s.tasks[t].title}》" for t in trap.open_tasks))
+                    bites.append(
+                        "新增补救任务：" + "、".join(f"《{s.tasks[t].title}》" for t in trap.open_tasks)
+                    )
                 self.say()
                 self.say(f"⚠ 陷阱：{trap.title}" + (f"（{'；'.join(bites)}）" if bites else ""))
                 self.say(f"  历史讲解：{trap.explanation.strip()}")
@@ -278,5 +280,11 @@ def _bar(done: int, total: int, width: int = 12) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def play(session: Session, inp: TextIO | None = None, out: TextIO | None = None, db_hint: str = "", intro: bool = True) -> int:
+def play(
+    session: Session,
+    inp: TextIO | None = None,
+    out: TextIO | None = None,
+    db_hint: str = "",
+    intro: bool = True,
+) -> int:
     return TextPlay(session, inp or sys.stdin, out or sys.stdout, db_hint).run(intro)

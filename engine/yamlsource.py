@@ -104,9 +104,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as exc:
         raise _fail(file, 1, 1, "yaml-syntax", f"YAML 语法错误：{exc}") from None
     except RecursionError:
-        raise _fail(
-            file, 1, 1, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号"
-        ) from None
+        raise _fail(file, 1, 1, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号") from None
     smap = SourceMap(file)
     if node is None:
         raise _fail(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
@@ -115,7 +113,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
 
 
 def _syntax_hint(problem: str) -> str:
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem:
         return "；YAML 不允许用制表符（Tab）缩进，请改用空格"
     if "mapping values are not allowed" in problem:
         return "；可能是文本中含有“: ”，请给整段文本加引号，或使用 | 块文本"
@@ -178,13 +176,11 @@ class _Converter:
                         "duplicate-key",
                         f"重复的键 “{key}”（第一次出现在第 {first[0]} 行）；请删除或合并其中一个",
                     )
-                self.smap.keys[(*path, key)] = key_pos
+                self.smap.keys[tuple((*path, key))] = key_pos
                 result[key] = self.convert(value_node, (*path, key), depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [
-                self.convert(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
-            ]
+            return [self.convert(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..loader import load_scenario
@@ -44,10 +45,12 @@ def open_scenario(path: str | Path) -> Scenario:
         return load_scenario(path)
     except ScenarioInvalid as exc:
         lines = [str(p) for p in exc.problems if p.severity == "error"]
-        raise CommandError("\n".join(lines) + f"\n场景文件有 {len(lines)} 处错误，请先修正（python play.py validate {path}）") from None
+        raise CommandError(
+            "\n".join(lines) + f"\n场景文件有 {len(lines)} 处错误，请先修正（python play.py validate {path}）"
+        ) from None
 
 
-def run(fn):  # type: ignore[no-untyped-def]
+def run(fn: Callable[[argparse.Namespace], int | None]) -> Callable[[argparse.Namespace], int]:
     """Decorator for command functions: CommandError -> message on stderr and its exit code."""
 
     def wrapper(args: argparse.Namespace) -> int:

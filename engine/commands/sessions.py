@@ -12,7 +12,14 @@ NAME = "sessions"
 ORDER = 30
 HELP = "列出保存的会话 / list stored sessions"
 
-STATUS = {"active": "进行中", "paused": "已暂停", "ended": "已结束", "stuck": "僵局", "abandoned": "已放弃", "new": "新建"}
+STATUS = {
+    "active": "进行中",
+    "paused": "已暂停",
+    "ended": "已结束",
+    "stuck": "僵局",
+    "abandoned": "已放弃",
+    "new": "新建",
+}
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +59,7 @@ def main(args: argparse.Namespace) -> int:
     ]
     widths = [max(_width(row[i]) for row in [header, *table]) for i in range(len(header))]
     for row in [header, *table]:
-        print("  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=False)).rstrip())
     unfinished = [r for r in rows if r.status in ("active", "paused")]
     if unfinished:
         print(f"\n继续未完成的会话：python play.py resume {unfinished[0].id}")

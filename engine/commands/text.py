@@ -29,7 +29,9 @@ def make_clock(args: argparse.Namespace) -> Clock:
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景）")
-    parser.add_argument("--players", required=True, metavar="名单", help="玩家名，用逗号分隔，如 张三,李四,王五,赵六")
+    parser.add_argument(
+        "--players", required=True, metavar="名单", help="玩家名，用逗号分隔，如 张三,李四,王五,赵六"
+    )
     parser.add_argument("--team", default="", metavar="NAME", help="队名（默认：第一位玩家的队）")
     parser.add_argument(
         "--roles",

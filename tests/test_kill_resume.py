@@ -1,0 +1,116 @@
+"""A text-mode session killed with SIGKILL mid-game resumes with every acknowledged action."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.session import Session
+from engine.state import fold
+from engine.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_until(proc: subprocess.Popen[bytes], marker: str, timeout: float = 30.0) -> str:
+    assert proc.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker.encode() not in seen:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {marker!r}; got:\n{seen.decode(errors='replace')}")
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            raise AssertionError(f"process ended before {marker!r}:\n{seen.decode(errors='replace')}")
+        seen += chunk
+    return seen.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> None:
+    db = tmp_path / "kill.db"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "play.py",
+            "text",
+            "--scenario",
+            "scenarios/tutorial.yaml",
+            "--players",
+            "张三,李四,王五",
+            "--roles",
+            "lida=张三,wanghuiwu=李四,lihanjun=王五",
+            "--db",
+            str(db),
+            "--simulated-clock",
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None
+    read_until(proc, "h 帮助：")
+    proc.stdin.write(b"1 1\n")
+    proc.stdin.flush()
+    read_until(proc, "✓ 李达 完成《致信各地》")
+    proc.stdin.write(b"2 2\n")  # the team-wide trap: flag + remedial task
+    proc.stdin.flush()
+    read_until(proc, "⚠ 陷阱：全住进会场")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+    store = Store(db)
+    (row,) = store.sessions()
+    events = store.events(row.id)
+    made = [e.data["text"] for e in events if e.kind == "choice_made"]
+    assert made == ["每地派两名代表", "让大家都住进李公馆，开会最方便"]
+    state = fold(events)
+    assert state.flags["lodging_exposed"] is True and "move_delegates" in state.activated
+    resumed = Session.resume(store, row.id)
+    assert resumed.state == state
+    store.close()
+
+    done = subprocess.run(
+        [sys.executable, "play.py", "resume", row.id, "--db", str(db), "--simulated-clock"],
+        cwd=ROOT,
+        input="1\n1\n1\n1\n1\n1\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "══ 结局：有惊无险 ══" in done.stdout
+    final = Store(db)
+    kinds = [e.kind for e in final.events(row.id)]
+    assert kinds.count("session_resumed") == 1
+    assert [e.data["text"] for e in final.events(row.id) if e.kind == "choice_made"][:2] == made
+    final.close()
+
+
+def test_resume_refuses_a_changed_scenario_file(tmp_path: Path) -> None:
+    from engine.clock import ManualClock
+    from engine.loader import load_scenario
+    from engine.session import ScenarioChanged
+
+    path = tmp_path / "tut.yaml"
+    path.write_text((ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store(tmp_path / "s.db")
+    session = Session.start(
+        load_scenario(path), store, "队", {"lida": "a", "wanghuiwu": "b", "lihanjun": "c"}, ManualClock()
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("筹备圆满", "筹备完美"), encoding="utf-8")
+    with pytest.raises(ScenarioChanged, match="被修改过"):
+        Session.resume(store, session.id)
+    # the stored text still replays for review
+    assert Session.resume(store, session.id, check_file=False).scenario.hash == session.scenario.hash
+    store.close()

@@ -1,0 +1,131 @@
+"""Text mode as a user drives it: piped input through `python play.py text`, to every ending."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.clock import ManualClock
+from engine.scenario import Scenario
+from engine.session import Session
+from engine.store import Store
+from engine.text import play
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = "lida=张三,wanghuiwu=李四,lihanjun=王五"
+
+# Role numbers follow the scenario's role order: 1 李达, 2 王会悟, 3 李汉俊.
+PERFECT = ["1 1", "2 1", "1", "1", "1", "1"]
+WITH_TRAPS = [
+    "9 9",  # invalid: asked again
+    "hello",  # invalid: asked again
+    "3 1",  # 李汉俊 is waiting: refused with whom he waits for
+    "1 2",  # trap: step back
+    "1 1",
+    "2 2",  # team-wide trap: flag + remedial task
+    "1",  # remedial: 分批转移
+    "2",  # 7月1日: penalty
+    "1",
+    "2",  # 陈独秀主持: penalty
+    "1",
+    "2",  # 维经斯基: lock-out (simulated clock waits it out)
+    "1",
+    "1",
+]
+
+
+def run_cli(args: list[str], lines: list[str], db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "play.py", *args, "--db", str(db)],
+        cwd=ROOT,
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def text_args() -> list[str]:
+    return [
+        "text",
+        "--scenario",
+        "scenarios/tutorial.yaml",
+        "--players",
+        "张三,李四,王五",
+        "--roles",
+        ROLES,
+        "--team",
+        "一队",
+        "--simulated-clock",
+    ]
+
+
+def test_piped_playthrough_reaches_the_perfect_ending(tmp_path: Path) -> None:
+    out = run_cli(text_args(), PERFECT, tmp_path / "s.db")
+    assert out.returncode == 0, out.stderr
+    assert "══ 结局：筹备圆满 ══" in out.stdout
+    assert "总分：95（选择 +15，任务 +50，结局 +30）" in out.stdout
+    assert "Traceback" not in out.stderr
+    store = Store(tmp_path / "s.db")
+    (row,) = store.sessions()
+    assert (row.status, row.ending, row.score, row.team) == ("ended", "perfect", 95, "一队")
+
+
+def test_piped_playthrough_with_traps_reaches_the_other_ending(tmp_path: Path) -> None:
+    out = run_cli(text_args(), WITH_TRAPS, tmp_path / "s.db")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "✗ 角色号应在 1 到 3 之间" in text
+    assert "✗ 看不懂这个输入" in text
+    assert "✗ 李汉俊 还在等待 李达 完成《致信各地》" in text
+    for title in ["只通知两地", "全住进会场", "把7月1日当开幕日", "以为陈独秀主持了一大", "认错共产国际代表"]:
+        assert f"⚠ 陷阱：{title}" in text
+    assert "历史讲解：维经斯基1920年来华" in text
+    assert "锁定 20 秒" in text
+    assert "══ 结局：有惊无险 ══" in text
+    assert "本局遇到的陷阱：" in text
+
+
+def test_end_of_input_keeps_the_session_and_says_how_to_resume(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    out = run_cli(text_args(), ["1 1", "2 1"], db)
+    assert out.returncode == 0
+    (row,) = Store(db).sessions()
+    assert row.status == "active"
+    assert f"python play.py resume {row.id} --db {db}" in out.stdout
+    rest = run_cli(["resume", row.id[:5], "--simulated-clock"], PERFECT[2:], db)
+    assert rest.returncode == 0, rest.stderr
+    assert "══ 结局：筹备圆满 ══" in rest.stdout
+    listing = subprocess.run(
+        [sys.executable, "play.py", "sessions", "--db", str(db)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert row.id in listing.stdout and "已结束" in listing.stdout and "一队" in listing.stdout
+
+
+def test_facilitator_commands_in_text_mode(tutorial: Scenario, store: Store) -> None:
+    session = Session.start(
+        tutorial, store, "队", {"lida": "a", "wanghuiwu": "b", "lihanjun": "c"}, ManualClock()
+    )
+    out = io.StringIO()
+    code = play(session, io.StringIO("!hint 1\n!skip 1\n!pause\n2 1\n!go\nq\n"), out)
+    text = out.getvalue()
+    assert code == 0
+    assert "💡 提示（李达）：各地早期组织各派两名代表。" in text
+    assert "主持人跳过了 李达 的当前任务" in text
+    assert "✗ 会话已暂停" in text
+    kinds = [e.kind for e in store.events(session.id)]
+    assert kinds.count("hint_given") == 1 and kinds.count("task_skipped") == 1
+    assert "session_unpaused" in kinds
+
+
+@pytest.mark.parametrize("bad", [["--scenario", "tests/bad/unknown_goto.yaml"], ["--roles", "lida"]])
+def test_bad_arguments_give_messages_not_tracebacks(tmp_path: Path, bad: list[str]) -> None:
+    args = ["text", "--players", "甲,乙", "--scenario", "scenarios/tutorial.yaml", *bad]
+    out = run_cli(args, [], tmp_path / "s.db")
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip()
