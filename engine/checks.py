@@ -9,16 +9,14 @@ verifier's job (``play.py verify``); these checks are local and fast.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
+from .conditions import iter_conditions
 from .model import (
-    AllCondition,
-    AnyCondition,
     Condition,
     EventCondition,
     FlagCondition,
     FlagValue,
-    NotCondition,
     TaskDoneCondition,
     TrapCondition,
 )
@@ -37,19 +35,6 @@ def suggest(name: str, options: Iterable[str]) -> str:
         return "；目前还没有任何可用的 id"
     shown = "、".join(options[:8]) + ("…" if len(options) > 8 else "")
     return f"；可用的有：{shown}"
-
-
-def iter_conditions(cond: Condition, path: Path) -> Iterator[tuple[Condition, Path]]:
-    """Every leaf and compound condition with its YAML path."""
-    yield cond, path
-    if isinstance(cond, AllCondition):
-        for i, sub in enumerate(cond.all):
-            yield from iter_conditions(sub, (*path, "all", i))
-    elif isinstance(cond, AnyCondition):
-        for i, sub in enumerate(cond.any):
-            yield from iter_conditions(sub, (*path, "any", i))
-    elif isinstance(cond, NotCondition):
-        yield from iter_conditions(cond.not_, (*path, "not"))
 
 
 class _Checker:

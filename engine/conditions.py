@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .model import (
     AllCondition,
     AnyCondition,
@@ -16,6 +18,8 @@ from .model import (
     TrapsSprungCondition,
 )
 from .state import State
+
+Path = tuple[str | int, ...]
 
 
 def compare(value: int, c: Comparison | FlagCondition) -> bool:
@@ -78,3 +82,25 @@ def unmet_tasks(cond: Condition, state: State) -> list[str]:
                     found.append(task)
         return found
     return []
+
+
+def iter_conditions(cond: Condition, path: Path) -> Iterator[tuple[Condition, Path]]:
+    """Every leaf and compound condition with its YAML path."""
+    yield cond, path
+    if isinstance(cond, AllCondition):
+        for i, sub in enumerate(cond.all):
+            yield from iter_conditions(sub, (*path, "all", i))
+    elif isinstance(cond, AnyCondition):
+        for i, sub in enumerate(cond.any):
+            yield from iter_conditions(sub, (*path, "any", i))
+    elif isinstance(cond, NotCondition):
+        yield from iter_conditions(cond.not_, (*path, "not"))
+
+
+def unmet_events(cond: Condition, state: State) -> list[str]:
+    """Team events a condition still waits for (for "waiting for the meeting to open" texts)."""
+    return [
+        leaf.event
+        for leaf, _ in iter_conditions(cond, ())
+        if isinstance(leaf, EventCondition) and leaf.event not in state.fired
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .conditions import unmet_events
 from .rules import tasks_total, visible_choices
 from .scenario import Scenario
 from .state import Event, State
@@ -28,9 +29,12 @@ class WaitView:
     task_title: str
     blockers: list[tuple[str, str, str]]  # (role id, role name, task title)
     seconds: float
+    events: list[str] = field(default_factory=list)  # titles of team events still to happen
 
     def sentence(self) -> str:
         if not self.blockers:
+            if self.events:
+                return f"等待「{'」「'.join(self.events)}」，才能开始《{self.task_title}》"
             return f"等待时机，才能开始《{self.task_title}》"
         who = "；".join(f"{name} 完成《{title}》" for _, name, title in self.blockers)
         return f"等待 {who}"
@@ -126,7 +130,14 @@ def role_view(scenario: Scenario, state: State, role_id: str, now: float) -> Rol
             (scenario.tasks[m].role, scenario.role_name(scenario.tasks[m].role), scenario.tasks[m].title)
             for m in w.missing
         ]
-        wait = WaitView(scenario.tasks[w.task].title, blockers, max(0.0, now - w.since))
+        requires = scenario.tasks[w.task].requires
+        pending = unmet_events(requires, state) if requires is not None else []
+        wait = WaitView(
+            scenario.tasks[w.task].title,
+            blockers,
+            max(0.0, now - w.since),
+            [scenario.events[e].title for e in pending],
+        )
         return RoleView(status="waiting", wait=wait, **base)  # type: ignore[arg-type]
     return RoleView(status="finished", **base)  # type: ignore[arg-type]
 
