@@ -57,11 +57,15 @@ def play_bot_session(
     team: str = "机器人队",
     think: tuple[float, float] = (5.0, 40.0),
     start_time: float = 1_627_000_000.0,
+    players: list[str] | None = None,
 ) -> BotResult:
-    """Play one whole session. Deterministic for a seed. With a store, every action is stored."""
+    """Play one whole session. Deterministic for a seed. With a store, every action is stored.
+
+    ``players`` names the team members (default 玩家1..N, one per role)."""
     rng = random.Random(seed)
     clock = ManualClock(start_time)
-    assignment = assign_roles(scenario, [f"玩家{i + 1}" for i in range(len(scenario.roles))], seed=seed)
+    names = players or [f"玩家{i + 1}" for i in range(len(scenario.roles))]
+    assignment = assign_roles(scenario, names, seed=seed)
     session: Session | None = None
     if store is not None:
         session = Session.start(scenario, store, team, assignment, clock)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from .metrics import PART_NAMES
 from .rules import Choose, Hint, Pause, RuleViolation, Skip, Unpause
 from .session import Session
 from .state import Event
 from .store import StoreError
-from .view import RoleView, format_duration, role_view, team_view
+from .view import RoleView, format_duration, role_view, team_view, trap_consequences
 
 HELP = """\
 输入方式：
@@ -89,17 +90,7 @@ class TextPlay:
                     self.say(f"  → {choice.feedback.strip()}")
             elif e.kind == "trap_sprung":
                 trap = s.traps[d["trap"]].trap
-                bites = []
-                if d["penalty"]:
-                    bites.append(f"全队扣 {d['penalty']} 分")
-                if trap.lockout_seconds:
-                    bites.append(f"{s.role_name(e.role or '')} 锁定 {trap.lockout_seconds} 秒")
-                if trap.step_back:
-                    bites.append("退回上一步重新选择")
-                if trap.open_tasks:
-                    bites.append(
-                        "新增补救任务：" + "、".join(f"《{s.tasks[t].title}》" for t in trap.open_tasks)
-                    )
+                bites = trap_consequences(s, e)
                 self.say()
                 self.say(f"⚠ 陷阱：{trap.title}" + (f"（{'；'.join(bites)}）" if bites else ""))
                 self.say(f"  历史讲解：{trap.explanation.strip()}")
@@ -129,7 +120,7 @@ class TextPlay:
             self.say("══ 团队陷入僵局：没有角色能继续行动（场景设计有问题，请用 verify 检查）══")
         else:
             self.say("══ 会话已结束 ══")
-        parts = "，".join(f"{_PART_NAMES.get(k, k)} {v:+d}" for k, v in st.score_parts.items() if v)
+        parts = "，".join(f"{PART_NAMES.get(k, k)} {v:+d}" for k, v in st.score_parts.items() if v)
         self.say(f"总分：{st.score}（{parts or '无'}）    用时：{format_duration(st.now - st.started_at)}")
         self.say("各角色：")
         for role_id in self.roles:
@@ -270,9 +261,6 @@ class TextPlay:
             self.report(events)
             return
         self.say("✗ 主持人命令：!hint 角色号 / !skip 角色号 / !pause / !go")
-
-
-_PART_NAMES = {"start": "初始", "tasks": "任务", "choices": "选择", "traps": "陷阱", "ending": "结局"}
 
 
 def _bar(done: int, total: int, width: int = 12) -> str:

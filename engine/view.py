@@ -196,3 +196,18 @@ def format_duration(seconds: float) -> str:
     if seconds >= 3600:
         return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def trap_consequences(scenario: Scenario, event: Event) -> list[str]:
+    """What a sprung trap (a ``trap_sprung`` event) cost, in the order players feel it."""
+    trap = scenario.traps[event.data["trap"]].trap
+    out = []
+    if event.data.get("penalty"):
+        out.append(f"全队扣 {event.data['penalty']} 分")
+    if trap.lockout_seconds:
+        out.append(f"{scenario.role_name(event.role or '')} 锁定 {trap.lockout_seconds} 秒")
+    if trap.step_back:
+        out.append("退回上一步重新选择")
+    if trap.open_tasks:
+        out.append("新增补救任务：" + "、".join(f"《{scenario.tasks[t].title}》" for t in trap.open_tasks))
+    return out

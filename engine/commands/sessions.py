@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from ..metrics import STATUS_NAMES
 from ..view import format_duration
 from ._common import add_db_option, db_path, open_store, run
 
@@ -12,14 +13,6 @@ NAME = "sessions"
 ORDER = 30
 HELP = "列出保存的会话 / list stored sessions"
 
-STATUS = {
-    "active": "进行中",
-    "paused": "已暂停",
-    "ended": "已结束",
-    "stuck": "僵局",
-    "abandoned": "已放弃",
-    "new": "新建",
-}
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +43,7 @@ def main(args: argparse.Namespace) -> int:
             r.id,
             r.team,
             r.scenario_title,
-            STATUS.get(r.status, r.status),
+            STATUS_NAMES.get(r.status, r.status),
             str(r.score),
             datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M"),
             format_duration(r.duration),

@@ -1,0 +1,224 @@
+"""The JSON report: one document, schema ``qingjing-report`` v1, described in docs/report-json.md."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
+from .data import Review
+
+FORMAT = "qingjing-report"
+VERSION = 1
+
+
+def iso(ts: float) -> str:
+    """Seconds since the epoch -> local ISO 8601 with offset, to the second."""
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+def sec(x: float) -> float:
+    return round(x, 3)
+
+
+def _role(rm: RoleMetrics) -> dict[str, Any]:
+    return {
+        "role": rm.role,
+        "name": rm.name,
+        "player": rm.player,
+        "working": sec(rm.total("working")),
+        "locked": sec(rm.total("locked")),
+        "waiting": sec(rm.total("waiting")),
+        "paused": sec(rm.total("paused")),
+        "tasks_done": rm.tasks_done,
+        "traps": rm.traps,
+        "points": dict(rm.points),
+        "segments": [
+            {"kind": s.kind, "start": sec(s.start), "end": sec(s.end), "task": s.task} for s in rm.segments
+        ],
+    }
+
+
+def session_dict(m: SessionMetrics) -> dict[str, Any]:
+    return {
+        "id": m.session_id,
+        "scenario": {"id": m.scenario_id, "title": m.scenario_title, "hash": m.scenario_hash},
+        "team": m.team,
+        "status": m.status,
+        "ending": {"id": m.ending, "title": m.ending_title, "bonus": m.ending_bonus} if m.ending else None,
+        "score": m.score,
+        "score_parts": dict(m.score_parts),
+        "started_at": iso(m.started_at),
+        "ended_at": iso(m.ended_at),
+        "duration": sec(m.duration),
+        "events": m.events,
+        "roles": [_role(rm) for rm in m.roles.values()],
+        "player_points": m.player_points(),
+        "tasks": [
+            {
+                "task": t.task,
+                "title": t.title,
+                "role": t.role,
+                "player": t.player,
+                "opened": sec(t.opened),
+                "completed": None if t.completed is None else sec(t.completed),
+                "duration": None if t.duration is None else sec(t.duration),
+                "outcome": t.outcome,
+                "points": t.points,
+                "cause": t.cause,
+            }
+            for t in m.tasks
+        ],
+        "waits": [
+            {
+                "role": w.role,
+                "task": w.task,
+                "start": sec(w.start),
+                "end": sec(w.end),
+                "duration": sec(w.duration),
+                "blockers": list(w.blockers),
+                "missing": list(w.missing),
+                "released_by": w.released_by,
+            }
+            for w in m.waits
+        ],
+        "traps": [
+            {
+                "trap": t.trap,
+                "title": t.title,
+                "role": t.role,
+                "player": t.player,
+                "task": t.task,
+                "node": t.node,
+                "at": sec(t.at),
+                "penalty": t.penalty,
+                "lockout_seconds": sec(t.lockout_seconds),
+                "explanation": t.explanation,
+                "source": t.source,
+            }
+            for t in m.traps
+        ],
+        "traps_exposed": list(m.traps_exposed),
+        "interventions": [
+            {"kind": i.kind, "at": sec(i.at), "role": i.role, "detail": i.detail, "duration": sec(i.duration)}
+            for i in m.interventions
+        ],
+        "critical_path": [
+            {"task": c.task, "title": c.title, "role": c.role, "start": sec(c.start), "end": sec(c.end)}
+            for c in m.critical_path
+        ],
+        "held_up": [{"role": r or None, "seconds": sec(v)} for r, v in m.held_up.items()],
+    }
+
+
+def cohort_dict(c: CohortMetrics) -> dict[str, Any]:
+    return {
+        "totals": {
+            "sessions": c.sessions,
+            "ended": c.ended,
+            "statuses": dict(c.statuses),
+            "total_score": c.total_score,
+            "avg_score": sec(c.avg_score),
+            "total_traps": c.total_traps,
+            "total_duration": sec(c.total_duration),
+            "avg_duration": sec(c.avg_duration),
+        },
+        "endings": [{"scenario": s, "ending": e, "title": t, "count": n} for s, e, t, n in c.endings],
+        "leaderboard": [
+            {
+                "rank": i,
+                "team": r.team,
+                "sessions": r.sessions,
+                "ended": r.ended,
+                "best_score": r.best_score,
+                "avg_score": sec(r.avg_score),
+                "best_time": None if r.best_time is None else sec(r.best_time),
+                "avg_time": sec(r.avg_time),
+                "traps": r.traps,
+            }
+            for i, r in enumerate(c.leaderboard, start=1)
+        ],
+        "players": [_player(i, p) for i, p in enumerate(c.players, start=1)],
+        "honor_wall": [_player(i, p) for i, p in enumerate(c.honor_wall, start=1)],
+        "trap_rates": [
+            {
+                "scenario": t.scenario_id,
+                "trap": t.trap,
+                "title": t.title,
+                "exposed": t.exposed,
+                "sprung": t.sprung,
+                "rate": sec(t.rate),
+                "explanation": t.explanation,
+            }
+            for t in c.trap_rates
+        ],
+        "task_times": [
+            {"task": t.key, "title": t.label, "count": t.count, "mean": sec(t.mean)} for t in c.task_times
+        ],
+        "role_times": [
+            {
+                "scenario": r.scenario_id,
+                "role": r.role,
+                "name": r.name,
+                "sessions": r.sessions,
+                "working": sec(r.working),
+                "locked": sec(r.locked),
+                "waiting": sec(r.waiting),
+            }
+            for r in c.role_times
+        ],
+        "trend": [
+            {
+                "date": p.date,
+                "sessions": p.sessions,
+                "avg_score": sec(p.avg_score),
+                "avg_traps": sec(p.avg_traps),
+                "avg_duration": sec(p.avg_duration),
+            }
+            for p in c.trend
+        ],
+    }
+
+
+def _player(rank: int, p: PlayerRow) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "player": p.player,
+        "points": p.points,
+        "sessions": p.sessions,
+        "teams": list(p.teams),
+        "traps": p.traps,
+        "tasks_done": p.tasks_done,
+        "perfect": p.perfect,
+        "badges": list(p.badges),
+    }
+
+
+def report_dict(review: Review) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated_at": iso(review.generated_at),
+        "filters": review.filters.as_dict(),
+        "sessions": [session_dict(m) for m in review.sessions],
+        "cohort": cohort_dict(review.cohort),
+    }
+
+
+PRETTY_UP_TO = 50
+
+
+def pretty_indent(review: Review) -> int | None:
+    """Indented for reading up to ``PRETTY_UP_TO`` sessions; larger files are compact (and 5x faster)."""
+    return 1 if len(review.sessions) <= PRETTY_UP_TO else None
+
+
+def write_json(review: Review, out: Path) -> list[Path]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(report_dict(review), ensure_ascii=False, indent=pretty_indent(review)) + "\n",
+        encoding="utf-8",
+    )
+    return [out]
