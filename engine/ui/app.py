@@ -1,0 +1,191 @@
+"""The window, the frame loop and the scene manager.
+
+``App.frame()`` runs one frame: dispatch queued events, update, draw, flip. ``run()`` repeats
+it at up to 60 fps until the window closes. Tests post pygame events and call ``frame()``.
+The frame loop does no I/O: the store is written only inside ``Session.act`` when a player acts.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from ..clock import Clock, SystemClock
+from ..i18n import Script, check
+from ..store import Store
+from .fonts import Fonts, load_fonts
+from .text import TextCache
+from .theme import IVORY, Theme
+from .widgets import Target, Ui
+
+DEFAULT_SIZE = (1280, 720)
+MIN_SIZE = (800, 520)
+
+
+@dataclass
+class Settings:
+    traditional: bool = False
+    fullscreen: bool = False
+    size: tuple[int, int] = DEFAULT_SIZE
+    font: str | None = None
+    system_font: bool = False
+    scenarios: list[Path] = field(default_factory=list)  # extra scenario files to offer
+
+    @property
+    def script(self) -> Script:
+        return "zh-Hant" if self.traditional else "zh-Hans"
+
+
+class Scene:
+    """One screen. Override what you need; ``draw`` registers click targets through ``ui``."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def enter(self) -> None:
+        pass
+
+    def update(self, now: float) -> None:
+        pass
+
+    def draw(self, ui: Ui) -> None:
+        pass
+
+    def on_button(self, name: str) -> None:
+        pass
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        """Handle a key; True if used (otherwise the targets' hot keys get it)."""
+        return False
+
+    def on_text(self, text: str) -> None:
+        pass
+
+
+class App:
+    """Owns the window, fonts, text cache, store and clock; shows one scene at a time."""
+
+    def __init__(self, store: Store, settings: Settings | None = None, clock: Clock | None = None) -> None:
+        self.started = time.perf_counter()
+        self.store = store
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self.running = True
+        self.frames = 0
+        os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
+        pygame.display.init()
+        pygame.display.set_caption("情景 Qingjing —— 党史情景团队学习")
+        self.screen = self._open_window()
+        pygame.key.set_repeat(350, 40)
+        self.fonts: Fonts = load_fonts(
+            self.settings.traditional, self.settings.font, self.settings.system_font
+        )
+        check(self.settings.script)
+        self.text = TextCache(self.fonts, self.settings.script)
+        self.ui = Ui(self.screen, self.text, Theme.for_size(*self.screen.get_size()))
+        self._pressed: Target | None = None
+        self.ticker = pygame.time.Clock()
+        from .scenes.title import TitleScene  # scenes import App; import here to avoid a cycle
+
+        self.scene: Scene = TitleScene(self)
+        self.scene.enter()
+
+    # --- window -------------------------------------------------------------------------
+
+    def _open_window(self) -> pygame.Surface:
+        if self.settings.fullscreen:
+            return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        return pygame.display.set_mode(self.settings.size, pygame.RESIZABLE)
+
+    def toggle_fullscreen(self) -> None:
+        self.settings.fullscreen = not self.settings.fullscreen
+        self.screen = self._open_window()
+
+    def set_traditional(self, on: bool) -> None:
+        if on == self.settings.traditional:
+            return
+        self.settings.traditional = on
+        check(self.settings.script)
+        if self.fonts.source.origin == "package":
+            self.fonts = load_fonts(on, self.settings.font, self.settings.system_font)
+        self.text = TextCache(self.fonts, self.settings.script)
+        self.ui.text = self.text
+
+    # --- scenes -------------------------------------------------------------------------
+
+    def go(self, scene: Scene) -> None:
+        self.scene = scene
+        self._pressed = None
+        self.ui.scroll.clear()
+        pygame.key.stop_text_input()
+        scene.enter()
+
+    def title(self) -> None:
+        from .scenes.title import TitleScene
+
+        self.go(TitleScene(self))
+
+    # --- the loop -----------------------------------------------------------------------
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        ui = self.ui
+        if event.type == pygame.QUIT:
+            self.running = False
+        elif event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
+            w, h = max(MIN_SIZE[0], event.w), max(MIN_SIZE[1], event.h)
+            self.settings.size = (w, h)
+            current = pygame.display.get_surface()
+            if current is None or current.get_size() != (w, h):
+                self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self._pressed = ui.target_at(event.pos)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            hit = ui.target_at(event.pos)
+            pressed, self._pressed = self._pressed, None
+            if hit is not None and pressed is not None and hit.name == pressed.name:
+                self.scene.on_button(hit.name)
+        elif event.type == pygame.MOUSEWHEEL:
+            name = ui.scroll_at(pygame.mouse.get_pos())
+            if name:
+                ui.scroll_by(name, -event.y * ui.theme.px(40))
+        elif event.type == pygame.MOUSEMOTION:
+            ui.mouse = event.pos
+        elif event.type == pygame.TEXTINPUT:
+            self.scene.on_text(event.text)
+        elif event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_F11 or (event.key == pygame.K_RETURN and event.mod & pygame.KMOD_ALT):
+                self.toggle_fullscreen()
+                return
+            if self.scene.on_key(event):
+                return
+            for target in ui.targets:
+                if event.key in target.keys:
+                    self.scene.on_button(target.name)
+                    return
+
+    def frame(self) -> None:
+        for event in pygame.event.get():
+            self.dispatch(event)
+            if not self.running:
+                return
+        self.scene.update(self.clock.now())
+        surface = pygame.display.get_surface() or self.screen
+        self.screen = surface
+        surface.fill(IVORY)
+        self.ui.begin(surface)
+        self.scene.draw(self.ui)
+        pygame.display.flip()
+        self.frames += 1
+
+    def run(self, fps: int = 60) -> int:
+        while self.running:
+            self.frame()
+            self.ticker.tick(fps)
+        return 0
+
+    def close(self) -> None:
+        pygame.display.quit()

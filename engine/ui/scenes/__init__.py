@@ -1,0 +1,1 @@
+"""The game's screens, one module each: title, choose, setup, play, results."""

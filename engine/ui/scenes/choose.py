@@ -1,0 +1,92 @@
+"""Choose a scenario: title, summary, roles and expected duration of each bundled scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from ...loader import load_scenario
+from ...paths import bundled_scenarios
+from ...problems import ScenarioInvalid
+from ...scenario import Scenario
+from .. import theme as th
+from ..app import Scene
+from ..widgets import Ui
+
+
+@dataclass
+class Entry:
+    path: str
+    scenario: Scenario | None
+    error: str = ""
+
+
+class ChooseScene(Scene):
+    def enter(self) -> None:
+        paths = [*self.app.settings.scenarios, *bundled_scenarios()]
+        self.entries: list[Entry] = []
+        seen: set[str] = set()
+        for path in paths:
+            key = str(path.resolve())
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                self.entries.append(Entry(str(path), load_scenario(path)))
+            except ScenarioInvalid as exc:
+                first = next((str(p) for p in exc.problems if p.severity == "error"), str(exc))
+                self.entries.append(Entry(str(path), None, first))
+            except OSError as exc:
+                self.entries.append(Entry(str(path), None, f"无法读取：{exc}"))
+
+    def draw(self, ui: Ui) -> None:
+        t = ui.theme
+        w, h = ui.surface.get_size()
+        ui.label("选择场景", (t.px(40), t.px(24)), t.h1, th.RED, bold=True)
+        ui.button(
+            "back",
+            pygame.Rect(w - t.px(180), t.px(24), t.px(140), t.px(44)),
+            "返回 Esc",
+            kind="quiet",
+            keys=(pygame.K_ESCAPE,),
+        )
+        y = t.px(90)
+        x = t.px(40)
+        cw = w - 2 * x
+        count = max(1, len(self.entries))
+        ch = min(t.px(200), (h - y - t.px(20)) // count - t.px(14))
+        for n, entry in enumerate(self.entries, start=1):
+            rect = pygame.Rect(x, y, cw, ch)
+            s = entry.scenario
+            if s is None:
+                ui.box(rect, th.SLATE_SOFT, th.LINE)
+                ui.label(f"{entry.path}：无法载入", (x + t.pad, y + t.pad), t.h2, th.MUTED)
+                ui.label(entry.error, (x + t.pad, y + t.px(50)), t.small, th.RED, width=cw - 2 * t.pad)
+            else:
+                ui.button(f"pick:{n - 1}", rect, "", keys=(pygame.K_0 + n,))
+                meta = s.data.scenario
+                ui.label(str(n), (x + t.px(28), y + t.pad), t.h1, th.RED, bold=True, center=True)
+                tx = x + t.px(60)
+                ui.label(s.title, (tx, y + t.pad), t.h2, th.INK, bold=True)
+                minutes = f"约 {meta.expected_minutes} 分钟" if meta.expected_minutes else ""
+                info = f"{len(s.roles)} 个角色：" + "、".join(r.name for r in s.roles.values())
+                info += f"　·　{len(s.tasks)} 项任务" + (f"　·　{minutes}" if minutes else "")
+                ui.label(info, (tx, y + t.pad + t.px(40)), t.small, th.MUTED)
+                ui.scroll_text(
+                    f"summary:{n}",
+                    pygame.Rect(tx, y + t.pad + t.px(70), cw - t.px(80), ch - t.px(90)),
+                    meta.summary.strip(),
+                    t.body,
+                )
+            y += ch + t.px(14)
+
+    def on_button(self, name: str) -> None:
+        if name == "back":
+            self.app.title()
+        elif name.startswith("pick:"):
+            entry = self.entries[int(name.split(":")[1])]
+            if entry.scenario is not None:
+                from .setup import SetupScene
+
+                self.app.go(SetupScene(self.app, entry.scenario))

@@ -1,0 +1,115 @@
+"""Headless screenshots of every screen (for the README, reviews and the tests).
+
+Each shot builds a fresh app on a temporary store with a manual clock, drives it to the scene
+through the same code paths a player uses, and saves one frame as PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+
+import pygame
+
+from ..bots import pick_choice
+from ..clock import ManualClock
+from ..loader import load_scenario
+from ..rules import Choose, visible_choices
+from ..session import Session, assign_roles
+from ..store import Store
+from .app import App, Settings
+from .scenes.choose import ChooseScene
+from .scenes.play import PlayScene
+from .scenes.results import ResultsScene
+from .scenes.setup import SetupScene
+
+SCENES = ("title", "choose", "setup", "play", "trap", "event", "results")
+PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
+
+
+def take(
+    scene: str, out: Path, scenario_path: Path, traditional: bool = False, size: tuple[int, int] = (1280, 720)
+) -> Path:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    if scene not in SCENES:
+        raise ValueError(f"没有这个画面：{scene}；可选：{'、'.join(SCENES)}")
+    scenario = load_scenario(scenario_path)
+    clock = ManualClock()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "shots.db", synchronous="OFF")
+        players = PLAYERS[: len(scenario.roles)]
+        assignment = assign_roles(scenario, players, seed=1)
+        if scene == "title":  # show an unfinished session in the resume list
+            Session.start(scenario, store, "红星小组", assignment, clock)
+        app = App(store, Settings(traditional=traditional, size=size, scenarios=[scenario_path]), clock)
+        try:
+            if scene == "choose":
+                app.go(ChooseScene(app))
+            elif scene == "setup":
+                setup = SetupScene(app, scenario)
+                app.go(setup)
+                setup.team.value = "红星小组"
+                for field, name in zip(setup.players, players[:3], strict=False):
+                    field.value = name
+                setup.picks[next(iter(scenario.roles))] = players[0]
+            elif scene != "title":
+                session = Session.start(scenario, store, "红星小组", assignment, clock)
+                play = PlayScene(app, session)
+                app.go(play)
+                rng = random.Random(1)
+
+                def step_safe() -> bool:
+                    ready = [r for r, rs in session.state.roles.items() if rs.task is not None]
+                    if not ready or session.state.over:
+                        return False
+                    role = ready[0]
+                    clock.advance(max(0.0, session.state.roles[role].locked_until - clock.now()) + 25)
+                    play.act(
+                        Choose(
+                            role,
+                            pick_choice(scenario, session.state, role, "expert", rng),
+                            session.state.roles[role].node,
+                        )
+                    )
+                    return True
+
+                if scene == "play":
+                    step_safe()
+                    play.queue.clear()
+                    clock.advance(37)
+                elif scene == "trap":
+                    _spring_trap(session, play)
+                    while play.queue and play.queue[0].kind != "trap":
+                        play.queue.pop(0)
+                elif scene == "event":
+                    while step_safe() and not any(n.kind == "event" for n in play.queue):
+                        play.queue.clear()
+                    play.queue[:] = [n for n in play.queue if n.kind == "event"]
+                elif scene == "results":
+                    _spring_trap(session, play)
+                    while step_safe():
+                        pass
+                    app.go(ResultsScene(app, session))
+            app.frame()
+            app.frame()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(app.screen, str(out))
+        finally:
+            app.close()
+            store.close()
+    return out
+
+
+def _spring_trap(session: Session, play: PlayScene) -> None:
+    """Take the first trap choice any role is offered now (a lock-out or a penalty trap)."""
+    s, st = session.scenario, session.state
+    for role, rs in st.roles.items():
+        if rs.task is None or rs.node is None:
+            continue
+        for index in visible_choices(s, st, rs.task, rs.node):
+            if s.choice(rs.task, rs.node, index).trap is not None:
+                play.act(Choose(role, index, rs.node))
+                return
