@@ -13,19 +13,21 @@ from pathlib import Path
 
 import pygame
 
-from ..bots import pick_choice
+from ..bots import Policy, pick_choice, play_bot_session
 from ..clock import ManualClock
 from ..loader import load_scenario
 from ..rules import Choose, visible_choices
+from ..scenario import Scenario
 from ..session import Session, assign_roles
 from ..store import Store
 from .app import App, Settings
 from .scenes.choose import ChooseScene
 from .scenes.play import PlayScene
 from .scenes.results import ResultsScene
+from .scenes.review import ReviewScene
 from .scenes.setup import SetupScene
 
-SCENES = ("title", "choose", "setup", "play", "trap", "event", "results")
+SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review")
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
 
 
@@ -55,6 +57,9 @@ def take(
                 for field, name in zip(setup.players, players[:3], strict=False):
                     field.value = name
                 setup.picks[next(iter(scenario.roles))] = players[0]
+            elif scene == "review":
+                _review_store(scenario, store)
+                app.go(ReviewScene(app, tab="debrief"))
             elif scene != "title":
                 session = Session.start(scenario, store, "红星小组", assignment, clock)
                 play = PlayScene(app, session)
@@ -113,3 +118,20 @@ def _spring_trap(session: Session, play: PlayScene) -> None:
             if s.choice(rs.task, rs.node, index).trap is not None:
                 play.act(Choose(role, index, rs.node))
                 return
+
+
+REVIEW_TEAMS: tuple[tuple[str, Policy, int], ...] = (
+    ("红星小组", "random", 0),
+    ("星火队", "expert", 1),
+    ("曙光队", "careful", 2),
+    ("红星小组", "careful", 3),
+)
+
+
+def _review_store(scenario: Scenario, store: Store) -> None:
+    """A few bot sessions by different teams and players, a day apart, for the review screens."""
+    n = len(scenario.roles)
+    for k, (team, policy, seed) in enumerate(REVIEW_TEAMS):
+        players = [PLAYERS[(k * 2 + i) % len(PLAYERS)] for i in range(n)]
+        start = 1_720_000_000.0 + k * 86_400
+        play_bot_session(scenario, policy, seed, store, team, start_time=start, players=players)

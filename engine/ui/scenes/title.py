@@ -44,7 +44,15 @@ class TitleScene(Scene):
             size=t.h2,
             keys=(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_n),
         )
-        y += bh + t.px(22)
+        y += bh + t.px(12)
+        ui.button(
+            "review",
+            pygame.Rect(x, y, col, t.px(46)),
+            "回顾：会话复盘、排行榜与光荣榜",
+            key_hint="R",
+            keys=(pygame.K_r,),
+        )
+        y += t.px(46) + t.px(22)
         if self.unfinished:
             ui.label("继续未完成的会话（进度已自动保存）", (x, y), t.body, th.MUTED)
             y += t.px(34)
@@ -82,6 +90,10 @@ class TitleScene(Scene):
             from .choose import ChooseScene
 
             app.go(ChooseScene(app))
+        elif name == "review":
+            from .review import ReviewScene
+
+            app.go(ReviewScene(app))
         elif name.startswith("resume:"):
             self.resume(name.split(":", 1)[1])
         elif name == "script":
