@@ -36,7 +36,10 @@ class WaitView:
             if self.events:
                 return f"等待「{'」「'.join(self.events)}」，才能开始《{self.task_title}》"
             return f"等待时机，才能开始《{self.task_title}》"
-        who = "；".join(f"{name} 完成《{title}》" for _, name, title in self.blockers)
+        by_role: dict[str, list[str]] = {}
+        for _, name, title in self.blockers:
+            by_role.setdefault(name, []).append(f"《{title}》")
+        who = "；".join(f"{name} 完成{''.join(titles)}" for name, titles in by_role.items())
         return f"等待 {who}"
 
 
