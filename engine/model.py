@@ -248,6 +248,11 @@ class FlagDef(Strict):
     type: Literal["bool", "int"] = "bool"
     initial: FlagValue = False
     description: str | None = None
+    display: str | None = Field(
+        default=None,
+        max_length=12,
+        description="Short label; when set, players see this flag's value in the team bar (e.g. 危险).",
+    )
 
 
 class TeamEvent(Strict):

@@ -65,9 +65,11 @@ class TextPlay:
         now = sess.clock.now()
         team = team_view(sess.scenario, sess.state, now)
         bar = _bar(team.done, team.total)
+        counters = "".join(f" │ {label} {value}" for label, value in team.counters)
         self.say()
         self.say(
-            f"── 用时 {format_duration(team.elapsed)} │ 得分 {team.score} │ 进度 {bar} {team.done}/{team.total} ──"
+            f"── 用时 {format_duration(team.elapsed)} │ 得分 {team.score}{counters}"
+            f" │ 进度 {bar} {team.done}/{team.total} ──"
         )
         views = team.roles
         for n, view in enumerate(views, start=1):

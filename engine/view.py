@@ -87,6 +87,7 @@ class TeamView:
     roles: list[RoleView]
     ending: str | None
     recent: list[str]
+    counters: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of displayed flags
 
 
 def role_view(scenario: Scenario, state: State, role_id: str, now: float) -> RoleView:
@@ -159,7 +160,18 @@ def team_view(scenario: Scenario, state: State, now: float, events: list[Event] 
         roles=[role_view(scenario, state, r, now) for r in scenario.roles],
         ending=state.ending,
         recent=recent,
+        counters=[
+            (f.display, _flag_text(state.flags.get(f.id, f.initial)))
+            for f in scenario.data.flags
+            if f.display
+        ],
     )
+
+
+def _flag_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 def describe(scenario: Scenario, event: Event) -> str:

@@ -179,3 +179,10 @@ def test_decide_is_pure_and_replay_equals_live(tutorial: Scenario) -> None:
         more, live = step(tutorial, live, action, live.now + 7)
         events += more
     assert fold(events) == live
+
+
+def test_displayed_flags_reach_the_team_view(tutorial: Scenario) -> None:
+    st = start(tutorial)
+    assert team_view(tutorial, st, T0).counters == [("筹备进度", "0")]
+    _, st = pick(tutorial, st, "lida", "每地派两名代表", T0 + 1)
+    assert team_view(tutorial, st, T0 + 1).counters == [("筹备进度", "1")]

@@ -222,6 +222,9 @@ class PlayScene(Scene):
         x += t.px(170)
         ui.label(f"得分 {team.score}", (x, y), t.h2, th.IVORY, bold=True)
         x += t.px(140)
+        for label, value in team.counters:
+            drawn = ui.label(f"{label} {value}", (x, y + t.px(3)), t.body, th.GOLD_SOFT, bold=True)
+            x = drawn.right + t.px(28)
         ui.label("进度", (x, y + t.px(3)), t.body, th.GOLD_SOFT)
         x += t.px(48)
         bw = max(t.px(60), rect.right - x - t.px(250))
