@@ -1,0 +1,261 @@
+"""Load test of the multi-phone host on loopback: N teams x 4 phones over WebSocket, whole sessions.
+
+The host runs as ``python play.py host`` in its own process (as on the organizer's laptop); this
+script plays every phone with asyncio WebSocket clients on 127.0.0.1 only. Three phones per team
+pick the tutorial's three roles, the fourth watches; each role phone drops its connection once
+mid-session and comes back with its token. Phones "think" 50-300 ms between actions (a human
+takes 5-40 s; this compresses a classroom hour into seconds).
+
+Checks at the end, from the host's database: every session ended, event numbers contiguous,
+each accepted action is exactly one ``choice_made`` event, every action got exactly one answer,
+and every phone's last view is the stored final state (nothing lost, nothing duplicated).
+
+    python bench/bench_web.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+
+from engine.loader import load_scenario  # noqa: E402
+from engine.scenario import Scenario  # noqa: E402
+from engine.state import fold  # noqa: E402
+from engine.store import Store  # noqa: E402
+
+TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+ROLES = ("lida", "wanghuiwu", "lihanjun")
+THINK = (0.05, 0.3)
+TIME_LIMIT = 150.0
+
+
+@dataclass
+class Phone:
+    team: str
+    code: str
+    name: str
+    role: str  # "" = watches
+    token: str = ""
+    view: dict[str, Any] = field(default_factory=dict)
+    sent: dict[str, float] = field(default_factory=dict)
+    acks: dict[str, int] = field(default_factory=dict)
+    accepted: int = 0
+    rtts: list[float] = field(default_factory=list)
+    reconnected: bool = False
+
+
+def choose(scenario: Scenario, role: dict[str, Any], rng: random.Random) -> int:
+    """Any offered choice except a trap that locks the role out (that would cost real seconds)."""
+    offered = [c["index"] for c in role["choices"]]
+    node = scenario.node(role["task"], role["node"])
+    ok = [i for i in offered if node.choices[i].trap is None or not node.choices[i].trap.lockout_seconds]
+    return rng.choice(ok or offered)
+
+
+async def recv(ws: ClientConnection) -> dict[str, Any]:
+    data: Any = json.loads(await ws.recv())
+    return dict(data)
+
+
+async def play_phone(
+    url: str, phone: Phone, scenario: Scenario, started: asyncio.Event, rng: random.Random
+) -> None:
+    ws = await connect(url)
+    await ws.send(json.dumps({"t": "join", "code": phone.code, "name": phone.name, "role": phone.role}))
+    while not phone.token:
+        msg = await recv(ws)
+        if msg["t"] == "joined":
+            phone.token = msg["token"]
+        elif msg["t"] == "error":
+            raise RuntimeError(msg)
+    started.set()
+    pending = ""
+    actions = 0
+    while True:
+        msg = await recv(ws)
+        if msg["t"] == "view":
+            phone.view = msg
+        elif msg["t"] == "ack":
+            phone.acks[msg["aid"]] = phone.acks.get(msg["aid"], 0) + 1
+            if msg["aid"] == pending:
+                phone.rtts.append(time.perf_counter() - phone.sent[pending])
+                phone.accepted += bool(msg["ok"])
+                pending = ""
+        elif msg["t"] == "error":
+            raise RuntimeError(msg)
+        view = phone.view
+        if view.get("phase") == "over" and not pending:
+            break
+        if pending or view.get("phase") != "play" or not phone.role:
+            continue
+        mine = view["play"]["roles"][0]
+        if mine["status"] != "active":
+            continue
+        if actions == 1 and not phone.reconnected:
+            # Drop the connection mid-session and come back with the token, as a locked phone does.
+            phone.reconnected = True
+            await ws.close()
+            ws = await connect(url)
+            await ws.send(json.dumps({"t": "hello", "token": phone.token}))
+            continue
+        await asyncio.sleep(rng.uniform(*THINK))
+        actions += 1
+        pending = f"{phone.name}-{actions}"
+        phone.sent[pending] = time.perf_counter()
+        await ws.send(
+            json.dumps(
+                {
+                    "t": "act",
+                    "aid": pending,
+                    "role": phone.role,
+                    "choice": choose(scenario, mine, rng),
+                    "node": mine["node"],
+                }
+            )
+        )
+    await ws.close()
+
+
+async def organizer(
+    url: str, secret: str, teams: dict[str, list[Phone]], joined: dict[str, list[asyncio.Event]]
+) -> None:
+    async with connect(url) as ws:
+        await ws.send(json.dumps({"t": "host", "secret": secret}))
+        dash = await recv(ws)
+        while dash["t"] != "dash":
+            dash = await recv(ws)
+        ids = {t["code"]: t["id"] for t in dash["teams"]}
+        for code, events in joined.items():
+            await asyncio.gather(*(e.wait() for e in events))
+            await ws.send(json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"}))
+
+
+def start_host(db: Path, teams: int) -> tuple[subprocess.Popen[str], str, str, list[str]]:
+    cmd = [sys.executable, "-u", str(ROOT / "play.py"), "host", "--bind", "127.0.0.1", "--port", "0"]
+    cmd += ["--db", str(db), "--teams", str(teams), "--scenario", str(TUTORIAL)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    base = secret = ""
+    codes: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if m := re.search(r"(http://127\.0\.0\.1:\d+)/host#k=(\w+)", line):
+            base, secret = m.group(1), m.group(2)
+        if m := re.search(r"队伍码 (\w+)", line):
+            codes.append(m.group(1))
+        if line.startswith("手机需连接"):
+            return proc, base, secret, codes
+    proc.kill()
+    raise RuntimeError(f"host did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+async def drive(base: str, secret: str, codes: list[str], phones_per_team: int) -> list[Phone]:
+    url = base.replace("http://", "ws://") + "/ws"
+    scenario = load_scenario(TUTORIAL)
+    rng = random.Random(7)
+    teams: dict[str, list[Phone]] = {}
+    joined: dict[str, list[asyncio.Event]] = {}
+    tasks = []
+    for t, code in enumerate(codes):
+        teams[code] = [
+            Phone(code, code, f"p{t}-{i}", ROLES[i] if i < len(ROLES) else "") for i in range(phones_per_team)
+        ]
+        joined[code] = [asyncio.Event() for _ in teams[code]]
+        for phone, event in zip(teams[code], joined[code], strict=True):
+            tasks.append(play_phone(url, phone, scenario, event, random.Random(rng.random())))
+    await asyncio.wait_for(asyncio.gather(organizer(url, secret, teams, joined), *tasks), TIME_LIMIT)
+    return [p for team in teams.values() for p in team]
+
+
+def check(db: Path, phones: list[Phone]) -> dict[str, int]:
+    store = Store(db)
+    try:
+        lost = duplicated = 0
+        by_team: dict[str, list[Phone]] = {}
+        for p in phones:
+            by_team.setdefault(p.code, []).append(p)
+            lost += sum(1 for aid in p.sent if p.acks.get(aid, 0) == 0)
+            duplicated += sum(n - 1 for n in p.acks.values() if n > 1)
+        ended = 0
+        for code, team in by_team.items():
+            events = store.events(_session_of(store, code))  # raises on a gap in the numbering
+            state = fold(events)
+            ended += state.status == "ended"
+            choices = sum(e.kind == "choice_made" for e in events)
+            accepted = sum(p.accepted for p in team)
+            lost += max(0, accepted - choices)
+            duplicated += max(0, choices - accepted)
+            lost += sum(1 for p in team if p.view.get("seq") != len(events))
+        return {"lost": lost, "duplicated": duplicated, "ended": ended}
+    finally:
+        store.close()
+
+
+def _session_of(store: Store, code: str) -> str:
+    row = store.db.execute("SELECT session_id FROM web_teams WHERE code = ?", [code]).fetchone()
+    return str(row[0])
+
+
+def run(quick: bool) -> dict[str, float | str]:
+    teams = 4 if quick else 30
+    phones_per_team = 4
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        proc, base, secret, codes = start_host(db, teams)
+        try:
+            t0 = time.perf_counter()
+            phones = asyncio.run(drive(base, secret, codes, phones_per_team))
+            wall = time.perf_counter() - t0
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        result = check(db, phones)
+    rtts = sorted(r * 1000 for p in phones for r in p.rtts)
+    q = statistics.quantiles(rtts, n=100, method="inclusive")
+    if result["ended"] != teams or result["lost"] or result["duplicated"]:
+        raise RuntimeError(f"bench_web: consistency check failed: {result}")
+    return {
+        "web_teams": float(teams),
+        "web_phones": float(teams * phones_per_team),
+        "web_actions": float(len(rtts)),
+        "web_actions_per_s": round(len(rtts) / wall, 1),
+        "web_rtt_p50_ms": round(q[49], 2),
+        "web_rtt_p99_ms": round(q[98], 2),
+        "web_rtt_max_ms": round(rtts[-1], 2),
+        "web_lost_events": float(result["lost"]),
+        "web_duplicated_events": float(result["duplicated"]),
+        "web_wall_s": round(wall, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="4 teams instead of 30")
+    args = parser.parse_args()
+    for name, value in run(args.quick).items():
+        print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()

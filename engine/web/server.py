@@ -1,0 +1,165 @@
+"""HTTP and WebSocket front of the hub (Starlette, served by uvicorn).
+
+Routes: ``/`` (enter a join code), ``/j/CODE`` (the phone page), ``/host`` (the organizer's
+dashboard), ``/qr/CODE.svg`` (the team's join QR code), ``/static/*`` (CSS/JS shipped in this
+package: nothing comes from the internet) and ``/ws`` (the game protocol, see
+:mod:`engine.web.messages`).
+
+Each connection gets an :class:`Outbox`: the hub pushes text into it without awaiting, a writer
+task sends it. Pushing a message with the key of one still unsent replaces it, so a slow phone
+gets the newest view instead of a backlog, while acknowledgements (unique keys) are never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import segno
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from . import messages
+from .hub import Client, Hub, TooManyTries
+
+STATIC = Path(__file__).resolve().parent / "static"
+BURST = 30  # messages a connection may send at once ...
+RATE = 10.0  # ... and per second after that
+HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+}
+
+
+class Outbox:
+    """Texts waiting to go out on one connection, keyed so newer views replace older ones."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, str] = {}
+        self.wake = asyncio.Event()
+        self._n = 0
+
+    def push(self, key: str, text: str) -> None:
+        self.pending.pop(key, None)
+        self.pending[key] = text
+        self.wake.set()
+
+    def send(self, payload: dict[str, Any]) -> None:
+        self._n += 1
+        self.push(f"#{self._n}", json.dumps(payload, ensure_ascii=False))
+
+    async def run(self, ws: WebSocket) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            batch = list(self.pending.values())
+            self.pending.clear()
+            for text in batch:
+                await ws.send_text(text)
+
+
+class Bucket:
+    """Token bucket: refuses a flood from one connection without punishing normal play."""
+
+    def __init__(self) -> None:
+        self.tokens = float(BURST)
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.at) * RATE)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _page(name: str) -> Response:
+    return FileResponse(STATIC / name, media_type="text/html; charset=utf-8", headers=HEADERS)
+
+
+def qr_svg(url: str) -> str:
+    """The join URL as an SVG QR code that scales to its box (medium error correction)."""
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(
+        buf, kind="svg", xmldecl=False, omitsize=True, border=2, dark="#000", light="#fff"
+    )
+    return buf.getvalue().decode("utf-8")
+
+
+def build_app(hub: Hub) -> Starlette:
+    async def landing(request: Request) -> Response:
+        return _page("index.html")
+
+    async def phone(request: Request) -> Response:
+        return _page("phone.html")
+
+    async def host(request: Request) -> Response:
+        return _page("host.html")
+
+    async def qr(request: Request) -> Response:
+        team = hub.by_code.get(str(request.path_params["code"]).upper())
+        if team is None:
+            return PlainTextResponse("没有这个队伍码", status_code=404)
+        return Response(
+            qr_svg(hub.join_url(team)), media_type="image/svg+xml", headers={"Cache-Control": "no-cache"}
+        )
+
+    async def health(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def socket(ws: WebSocket) -> None:
+        await ws.accept()
+        outbox = Outbox()
+        client = Client(outbox)
+        bucket = Bucket()
+        writer = asyncio.create_task(outbox.run(ws))
+        try:
+            while True:
+                frame = await ws.receive()
+                if frame["type"] == "websocket.disconnect":
+                    break
+                data = frame.get("text")
+                if data is None:
+                    data = (frame.get("bytes") or b"").decode("utf-8", errors="replace")
+                if not bucket.take():
+                    outbox.send({"t": "error", "code": "slow_down", "error": "操作太快了，请稍等"})
+                    continue
+                try:
+                    msg = messages.parse(data)
+                except messages.BadMessage as exc:
+                    outbox.send({"t": "error", "code": "bad_message", "error": str(exc)})
+                    continue
+                reply = hub.handle(client, msg)
+                if reply is not None:
+                    outbox.send(reply)
+        except TooManyTries:
+            await ws.close(code=1008)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            hub.drop(client)
+            writer.cancel()
+
+    routes = [
+        Route("/", landing),
+        Route("/j/{code:str}", phone),
+        Route("/host", host),
+        Route("/qr/{code:str}.svg", qr),
+        Route("/healthz", health),
+        WebSocketRoute("/ws", socket),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(routes=routes)

@@ -1,0 +1,130 @@
+// The organizer's dashboard, meant for the projector: per team the join QR code and link,
+// then live progress, whom each role waits for, traps sprung, score and clock. Controls
+// (start, pause, hint, skip, end) need the organizer's secret printed when the host started.
+"use strict";
+
+const app = document.getElementById("app");
+const SECRET = "qj:host";
+const fromHash = new URLSearchParams(location.hash.slice(1)).get("k");
+if (fromHash) {
+  sessionStorage.setItem(SECRET, fromHash);
+  history.replaceState(null, "", location.pathname); // keep the secret off the projected URL bar
+}
+let secret = sessionStorage.getItem(SECRET) || "";
+const teams = new Map(); // id -> summary
+let authed = false;
+
+const conn = socket((api) => { if (secret) api.send({ t: "host", secret }); else askSecret(); }, onMessage);
+
+function onMessage(msg) {
+  if (msg.t === "dash") {
+    authed = true;
+    teams.clear();
+    for (const t of msg.teams) teams.set(t.id, t);
+    render();
+  } else if (msg.t === "team") {
+    teams.set(msg.team.id, msg.team);
+    const old = document.querySelector(`[data-team="${msg.team.id}"]`);
+    if (old) old.replaceWith(card(msg.team)); else render();
+  } else if (msg.t === "ack" && !msg.ok) toast(msg.error);
+  else if (msg.t === "error") {
+    toast(msg.error);
+    if (msg.code === "bad_secret") { sessionStorage.removeItem(SECRET); secret = ""; askSecret(); }
+  }
+}
+
+function askSecret() {
+  const input = h("input", { type: "text", id: "secret", autocomplete: "off", placeholder: "终端里印出的口令" });
+  put(app, h("form", { class: "secret-form", onsubmit: (e) => {
+    e.preventDefault();
+    secret = input.value.trim().toUpperCase();
+    sessionStorage.setItem(SECRET, secret);
+    conn.send({ t: "host", secret });
+  } }, h("h1", {}, "主持人口令"), h("p", {}, "启动主持时终端里印出了口令（或直接打开终端里的链接）。"), input, h("p"),
+  h("button", { class: "primary", type: "submit" }, "进入大屏")));
+}
+
+function org(op, team, extra) {
+  conn.send(Object.assign({ t: "org", op, team: team || "", aid: newId() }, extra || {}));
+}
+
+// Seconds since the card holding ``el`` was drawn from fresh data (clocks tick locally between updates).
+function since(el) {
+  const card = el && el.closest ? el.closest("[data-at]") : null;
+  return card ? (performance.now() - Number(card.dataset.at)) / 1000 : 0;
+}
+
+function roleStatus(r) {
+  if (r.status === "waiting" && r.wait) return h("span", {}, r.wait.sentence + " · 已等 ", h("span", { "data-wait": r.wait.seconds }, clock(r.wait.seconds)));
+  if (r.status === "locked") return "锁定中《" + r.task_title + "》";
+  if (r.status === "active") return "《" + r.task_title + "》";
+  return STATUS[r.status] || r.status;
+}
+
+function card(t) {
+  const kids = [h("header", {}, h("h2", {}, t.name), h("span", { class: "tag " + (t.phase === "play" ? "active" : t.phase === "over" ? "over" : "waiting") },
+    t.phase === "lobby" ? "等待开始" : t.phase === "play" ? "进行中" : "已结束"))];
+  kids.push(h("div", { class: "muted" }, t.title + (t.online ? ` · 在线 ${t.online} 台手机` : "")));
+  if (t.error) kids.push(h("p", { class: "traps" }, t.error));
+  if (t.phase !== "over") {
+    kids.push(h("div", { class: "join" + (t.phase === "play" ? " small" : "") },
+      h("img", { src: `/qr/${t.code}.svg`, alt: "扫码加入 " + t.name }),
+      h("div", {}, h("div", { class: "code" }, t.code), h("div", { class: "url" }, t.url))));
+  }
+  if (t.phase === "lobby") {
+    const roles = t.lobby ? t.lobby.roles : [];
+    kids.push(h("h3", {}, `已加入 ${t.seats.length} 人 / ${roles.length} 个角色`));
+    kids.push(h("ul", { class: "team-list" }, t.seats.map((s) => h("li", {}, h("span", {}, s.name),
+      h("span", { class: "muted" }, s.pick ? (roles.find((r) => r.id === s.pick) || {}).name : "由主持人分配")))));
+    kids.push(h("div", { class: "ctl-row" },
+      h("button", { class: "primary", type: "button", "data-op": "start", disabled: t.seats.length ? null : true, onclick: () => org("start", t.id) }, "开始游戏"),
+      h("button", { class: "secondary", type: "button", onclick: () => confirm(`移除「${t.name}」？`) && org("close", t.id) }, "移除")));
+    return h("article", { class: "tcard", "data-team": t.id, "data-at": performance.now() }, kids);
+  }
+  const s = t.team;
+  const pct = s.total ? Math.round((100 * s.done) / s.total) : 0;
+  kids.push(h("div", { class: "meter" }, h("span", { "data-elapsed": s.elapsed, "data-running": s.status === "active" ? 1 : 0 }, "用时 " + clock(s.elapsed)),
+    h("span", {}, `得分 ${s.score}`), h("span", {}, `任务 ${s.done}/${s.total}`), s.status === "paused" ? h("span", { class: "traps" }, "已暂停") : null));
+  const fill = h("i");
+  fill.style.width = pct + "%"; // CSSOM, allowed by the page's content security policy
+  kids.push(h("div", { class: "progress" }, fill));
+  if (s.ending) kids.push(h("p", { class: "state-line" }, "结局：" + s.ending.title));
+  kids.push(h("table", { class: "roles" }, s.roles.map((r) => h("tr", {},
+    h("td", {}, h("b", {}, r.name), h("div", { class: "muted" }, r.player)),
+    h("td", {}, roleStatus(r), h("div", { class: "muted" }, `任务 ${r.done}/${r.total}` + (r.traps ? ` · 陷阱 ${r.traps}` : ""))),
+    t.phase === "play" ? h("td", { class: "ctl" },
+      h("button", { class: "secondary", type: "button", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }) }, "提示"), " ",
+      h("button", { class: "secondary", type: "button", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }) }, "跳过")) : null))));
+  if (s.traps.length) kids.push(h("p", { class: "traps" }, "陷阱：" + s.traps.map((x) => `${x.title}（${x.role}）`).join("、")));
+  if (s.recent.length) kids.push(h("ul", { class: "feed" }, s.recent.slice().reverse().map((l) => h("li", {}, l))));
+  const ctl = [];
+  if (t.phase === "play") {
+    ctl.push(s.status === "paused"
+      ? h("button", { class: "secondary", type: "button", onclick: () => org("unpause", t.id) }, "继续")
+      : h("button", { class: "secondary", type: "button", onclick: () => org("pause", t.id) }, "暂停"));
+    ctl.push(h("button", { class: "secondary", type: "button", onclick: () => confirm(`结束「${t.name}」的游戏？`) && org("abandon", t.id) }, "结束游戏"));
+  } else ctl.push(h("button", { class: "secondary", type: "button", onclick: () => confirm(`从大屏移除「${t.name}」？（记录仍保存在数据库中）`) && org("close", t.id) }, "移除"));
+  kids.push(h("div", { class: "ctl-row" }, ctl));
+  return h("article", { class: "tcard", "data-team": t.id, "data-at": performance.now() }, kids);
+}
+
+function render() {
+  if (!authed) return;
+  const name = h("input", { type: "text", id: "team-name", maxlength: 16, placeholder: "队名（可空）" });
+  put(app,
+    h("div", { class: "dash-head" },
+      h("div", {}, h("h1", {}, "请各队用手机扫码加入"), h("p", { class: "muted" }, "手机需连接与这台电脑相同的 Wi-Fi；无需安装任何应用。")),
+      h("form", { onsubmit: (e) => { e.preventDefault(); org("new_team", "", { name: name.value.trim() }); name.value = ""; } },
+        name, h("button", { class: "secondary", type: "submit", id: "new-team" }, "新建队伍"))),
+    h("div", { class: "grid" }, [...teams.values()].map(card)));
+}
+
+function tick() {
+  document.getElementById("bar-stats").textContent = authed ? `${teams.size} 支队伍` : "";
+  for (const el of document.querySelectorAll("[data-elapsed]")) {
+    const run = el.dataset.running === "1";
+    el.textContent = "用时 " + clock(Number(el.dataset.elapsed) + (run ? since(el) : 0));
+  }
+  for (const el of document.querySelectorAll("[data-wait]")) el.textContent = clock(Number(el.dataset.wait) + since(el));
+}
+setInterval(tick, 1000);

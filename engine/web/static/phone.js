@@ -1,0 +1,242 @@
+// The phone page: join a team, pick a role, play it, read the history behind each trap.
+// The token that identifies this phone's seat stays in localStorage, so a reload, a locked
+// screen or a Wi-Fi drop brings the player back to the same role where they were.
+"use strict";
+
+const code = decodeURIComponent(location.pathname.split("/").pop() || "").toUpperCase();
+const TOKEN = "qj:t:" + code;
+const SEEN = "qj:seen:" + code;
+const app = document.getElementById("app");
+const modal = document.getElementById("modal");
+let token = localStorage.getItem(TOKEN);
+let view = null; // last "view" from the host
+let peek = null; // team info before joining
+let pickRole = "";
+let receivedAt = 0;
+let busy = false; // an action is on its way
+let openBrief = {};
+let lastNodes = {};
+const queue = []; // notes waiting to pop up
+
+const conn = socket(
+  (api) => (token ? api.send({ t: "hello", token }) : api.send({ t: "peek", code })),
+  onMessage,
+);
+
+function onMessage(msg, api) {
+  if (msg.t === "team") { peek = msg; renderJoin(); }
+  else if (msg.t === "joined") { token = msg.token; localStorage.setItem(TOKEN, token); }
+  else if (msg.t === "view") { view = msg; receivedAt = performance.now(); busy = false; render(); }
+  else if (msg.t === "ack") {
+    if (!msg.ok) { busy = false; toast(msg.error); render(); }
+  } else if (msg.t === "error") {
+    if (msg.code === "bad_token") {
+      localStorage.removeItem(TOKEN); token = null; view = null; api.send({ t: "peek", code });
+    } else if (msg.code === "closed") {
+      localStorage.removeItem(TOKEN); token = null; view = null;
+      put(app, h("p", { class: "state-line" }, msg.error));
+    } else if (msg.code === "bad_code") {
+      put(app, h("h1", {}, "找不到队伍"), h("p", {}, msg.error), h("a", { href: "/" }, "输入队伍码"));
+    } else { busy = false; toast(msg.error); if (view) render(); else if (peek) renderJoin(); }
+  }
+}
+
+function since() { return (performance.now() - receivedAt) / 1000; }
+
+// --- before the game: join and pick a role -------------------------------------------------
+
+function roleTiles(roles, mine, onPick) {
+  const tiles = roles.map((r) =>
+    h("button", {
+      class: "tile" + (mine === r.id ? " on" : ""), type: "button", "data-role": r.id,
+      disabled: r.taken && mine !== r.id && r.taken !== (view && view.me.name) ? true : null,
+      onclick: () => onPick(mine === r.id ? "" : r.id),
+    },
+    h("b", {}, r.name), r.title ? h("small", {}, r.title) : null,
+    r.taken ? h("small", {}, "已由 " + r.taken + " 选择") : null),
+  );
+  return h("div", { class: "tiles" }, tiles);
+}
+
+function renderJoin() {
+  if (!peek) return;
+  document.getElementById("bar-title").textContent = peek.name + " · " + peek.title;
+  const name = h("input", { type: "text", id: "name", maxlength: 16, autocomplete: "nickname", placeholder: "例如：张三", enterkeyhint: "done" });
+  const prior = document.getElementById("name");
+  if (prior) name.value = prior.value;
+  const started = peek.phase !== "lobby";
+  put(app,
+    h("h1", {}, peek.title),
+    h("p", { class: "muted" }, peek.summary),
+    h("label", { class: "field", for: "name" }, "你的名字"),
+    name,
+    started
+      ? h("p", { class: "state-line" }, "这个队伍的游戏已经开始；你可以加入旁观全队进展。")
+      : [h("label", { class: "field" }, "选择角色（可不选，由主持人分配）"),
+         roleTiles(peek.roles, pickRole, (r) => { pickRole = r; renderJoin(); })],
+    h("button", {
+      class: "primary", id: "join", type: "button",
+      onclick: () => {
+        const n = name.value.trim();
+        if (!n) { toast("请先填写名字"); name.focus(); return; }
+        conn.send({ t: "join", code, name: n, role: pickRole });
+      },
+    }, started ? "加入旁观" : "加入队伍"),
+  );
+}
+
+function renderLobby() {
+  const lobby = view.lobby;
+  put(app,
+    h("h1", {}, "你好，" + view.me.name),
+    h("p", { class: "state-line", id: "lobby-wait" }, "已加入「" + view.team_name + "」。等待主持人开始……"),
+    h("h2", {}, "你的角色"),
+    h("p", { class: "muted" }, view.me.pick ? "可以改选，或再点一次取消。" : "还没选：点一个角色，或留给主持人分配。"),
+    roleTiles(lobby.roles, view.me.pick, (r) => conn.send({ t: "pick", role: r })),
+    h("h2", {}, "队员（" + lobby.players.length + "）"),
+    h("ul", { class: "team-list" }, lobby.players.map((p) => h("li", {}, p))),
+  );
+}
+
+// --- during the game -----------------------------------------------------------------------
+
+function act(role, choice) {
+  if (busy) return;
+  busy = true;
+  for (const b of document.querySelectorAll(".choice")) b.disabled = true;
+  if (!conn.send({ t: "act", aid: newId(), role: role.id, choice: choice.index, node: role.node })) busy = false;
+}
+
+function roleCard(role) {
+  const lockedLeft = role.locked - since();
+  const brief = h("details", { open: openBrief[role.id] ? true : null, ontoggle: (e) => { openBrief[role.id] = e.target.open; } },
+    h("summary", {}, "角色简介"), h("p", {}, role.brief));
+  const body = [];
+  if (role.status === "active" || role.status === "locked") {
+    body.push(h("div", { class: "task-title" }, "《" + role.task_title + "》"));
+    if (role.goal) body.push(h("div", { class: "goal" }, "目标：" + role.goal));
+    body.push(h("p", { class: "story" }, role.text));
+    if (lockedLeft > 0) body.push(h("p", { class: "state-line", "data-lock": role.id }, "被锁定，还需 " + Math.ceil(lockedLeft) + " 秒"));
+    body.push(h("div", { class: "choices" }, role.choices.map((c) =>
+      h("button", { class: "choice", type: "button", disabled: busy || lockedLeft > 0 || view.play.team.status === "paused" ? true : null,
+        "data-role": role.id, "data-index": c.index, onclick: () => act(role, c) },
+      h("span", { class: "num" }, c.number), h("span", {}, c.text)))));
+  } else if (role.status === "waiting" && role.wait) {
+    body.push(h("p", { class: "state-line" }, role.wait.sentence));
+    body.push(h("p", { class: "muted", "data-wait": role.wait.seconds }, "已等待 " + clock(role.wait.seconds + since())));
+  } else if (role.status === "finished") {
+    body.push(h("p", { class: "state-line" }, "你的任务全部完成。看看队友还在做什么吧。"));
+  }
+  return h("section", { class: "card role", "data-role-card": role.id },
+    h("div", { class: "role-head" }, h("span", { class: "who" }, role.name), h("span", { class: "tag " + role.status }, STATUS[role.status])),
+    role.title ? h("div", { class: "muted" }, role.title) : null,
+    h("div", { class: "muted" }, `任务 ${role.done}/${role.total}` + (role.traps ? ` · 陷阱 ${role.traps}` : "")),
+    brief, body);
+}
+
+function teamCard(team) {
+  return h("section", { class: "card" },
+    h("h2", {}, "全队"),
+    h("ul", { class: "team-list" }, team.roles.map((r) => h("li", {},
+      h("span", {}, r.name + (r.player ? "（" + r.player + "）" : "")),
+      h("span", { class: "muted" }, r.status === "waiting" && r.wait ? "等待中" : r.status === "active" ? "《" + r.task_title + "》" : STATUS[r.status])))),
+    team.recent.length ? [h("h3", {}, "动态"), h("ul", { class: "feed" }, team.recent.slice().reverse().map((l) => h("li", {}, l)))] : null);
+}
+
+function noteBlock(n) {
+  return h("div", { class: "note " + n.kind },
+    n.title ? h("h3", {}, (n.kind === "trap" ? "⚠ 陷阱：" : n.kind === "event" ? "团队事件：" : n.kind === "hint" ? "" : "") + n.title) : null,
+    n.bites ? h("p", { class: "bites" }, n.bites) : null,
+    n.text ? h("p", {}, n.kind === "trap" ? "历史讲解：" + n.text : n.text) : null,
+    n.source ? h("p", { class: "source" }, "出处：" + n.source) : null);
+}
+
+function results(play) {
+  const r = play.results;
+  const end = play.team.ending;
+  return [
+    h("section", { class: "card ending", id: "results" },
+      h("h1", {}, end ? "结局：" + end.title : r.status === "abandoned" ? "会话已结束" : "游戏结束"),
+      end ? h("p", {}, end.text) : null,
+      h("div", { class: "big-score" }, r.score + " 分"),
+      h("p", { class: "muted" }, `用时 ${clock(play.team.elapsed)} · 完成任务 ${play.team.done}/${play.team.total}`)),
+    h("section", { class: "card" }, h("h2", {}, "每个人"),
+      h("ul", { class: "team-list" }, r.roles.map((x) => h("li", {}, h("span", {}, x.name + "（" + x.player + "）"),
+        h("span", { class: "muted" }, `任务 ${x.done} · 陷阱 ${x.traps} · 等待 ${clock(x.waited)}`))))),
+    h("section", { class: "card" }, h("h2", {}, r.traps.length ? "陷阱里的历史" : "没有落入陷阱，真棒！"),
+      r.traps.map((t) => noteBlock({ kind: "trap", title: t.title + "（" + t.who + "）", text: t.text, source: t.source, bites: t.bites }))),
+  ];
+}
+
+function renderPlay() {
+  const play = view.play;
+  const team = play.team;
+  const parts = [];
+  if (team.status === "paused") parts.push(h("p", { class: "card state-line" }, "主持人暂停了游戏，请稍候"));
+  if (play.results) parts.push(...results(play));
+  else if (!play.roles.length) parts.push(h("p", { class: "card state-line" }, "你在旁观这个队伍。"));
+  for (const role of play.roles) {
+    if (!play.results) parts.push(roleCard(role));
+  }
+  if (!play.results) parts.push(teamCard(team));
+  const older = play.notes.filter((n) => n.kind !== "feedback");
+  if (older.length && !play.results) {
+    parts.push(h("section", { class: "card" }, h("details", {}, h("summary", {}, "历史讲解与事件（" + older.length + "）"),
+      older.slice().reverse().map(noteBlock))));
+  }
+  put(app, ...parts);
+  for (const role of play.roles) {
+    if (lastNodes[role.id] !== undefined && lastNodes[role.id] !== role.node && role.node) {
+      const card = document.querySelector(`[data-role-card="${role.id}"]`);
+      if (card) card.scrollIntoView({ block: "start" });
+    }
+    lastNodes[role.id] = role.node;
+  }
+  const seen = Number(localStorage.getItem(SEEN) || 0);
+  for (const n of play.notes) if (n.seq > seen && !queue.some((q) => q.seq === n.seq)) queue.push(n);
+  popNote();
+}
+
+function popNote() {
+  if (!modal.classList.contains("hidden") || !queue.length) return;
+  const n = queue.shift();
+  const close = () => {
+    localStorage.setItem(SEEN, String(Math.max(n.seq, Number(localStorage.getItem(SEEN) || 0))));
+    modal.classList.add("hidden");
+    put(modal);
+    popNote();
+  };
+  put(modal, h("div", { class: "sheet " + n.kind, role: "dialog" },
+    n.kind === "trap" ? h("h2", {}, "⚠ 陷阱：" + n.title) : n.title ? h("h2", {}, (n.kind === "event" ? "团队事件：" : n.kind === "hint" ? "" : "") + n.title) : null,
+    n.bites ? h("p", { class: "bites" }, n.bites) : null,
+    n.text ? h("p", {}, n.kind === "trap" ? "历史讲解：" + n.text : n.text) : null,
+    n.source ? h("p", { class: "source" }, "出处：" + n.source) : null,
+    h("button", { class: "primary", type: "button", id: "dismiss", onclick: close }, "知道了")));
+  modal.classList.remove("hidden");
+}
+
+function render() {
+  if (!view) return;
+  document.getElementById("bar-title").textContent = view.team_name;
+  if (view.phase === "lobby") renderLobby();
+  else renderPlay();
+  tick();
+}
+
+function tick() {
+  const stats = document.getElementById("bar-stats");
+  if (!view || !view.play) { stats.textContent = ""; return; }
+  const t = view.play.team;
+  const running = t.status === "active";
+  stats.textContent = `${t.score} 分 · ${t.done}/${t.total} · ${clock(t.elapsed + (running ? since() : 0))}`;
+  for (const el of document.querySelectorAll("[data-wait]")) {
+    el.textContent = "已等待 " + clock(Number(el.dataset.wait) + since());
+  }
+  for (const el of document.querySelectorAll("[data-lock]")) {
+    const role = view.play.roles.find((r) => r.id === el.dataset.lock);
+    const left = role ? role.locked - since() : 0;
+    if (left <= 0) { render(); return; }
+    el.textContent = "被锁定，还需 " + Math.ceil(left) + " 秒";
+  }
+}
+setInterval(tick, 1000);

@@ -1,0 +1,183 @@
+"""Real phones in a real browser: headless Chromium (Debian's package) driven by Playwright plays the
+tutorial to the end as three phones in separate browser contexts, with the organizer's dashboard
+in a fourth; one phone reloads mid-task and comes back to its role; a phone that posts an action
+for another role is refused. Only loopback (127.0.0.1) is used.
+
+Set ``QJ_SHOTS=/tmp/shots`` to keep screenshots of the phone pages and the dashboard.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.state import fold
+from engine.store import Store
+from engine.web.runner import start_host
+
+TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
+CHROMIUM = next(
+    (
+        p
+        for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
+        if p and Path(p).is_file()
+    ),
+    None,
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PLAYERS = (("lida", "张三"), ("wanghuiwu", "李四"), ("lihanjun", "王五"))
+SHOTS = os.environ.get("QJ_SHOTS", "")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="需要 Chromium：apt-get install -y chromium（Debian 包，/usr/bin/chromium）"
+)
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "phones.db"
+    handle = start_host(TUTORIAL, db, port=0, bind="127.0.0.1", teams=1)
+    try:
+        link = handle.links()[0]
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            phones: dict[str, Any] = {}
+            for role, name in PLAYERS:
+                ctx = browser.new_context(
+                    viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+                )
+                page = ctx.new_page()
+                page.goto(link.url)
+                page.wait_for_selector("#name")
+                if role == "lida":
+                    shot(page, "phone-join")
+                page.fill("#name", name)
+                page.click(f'.tile[data-role="{role}"]')
+                page.click("#join")
+                page.wait_for_selector("#lobby-wait")
+                phones[role] = page
+            shot(phones["lihanjun"], "phone-lobby")
+
+            dash = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            dash.goto(handle.dashboard_url)
+            start = dash.locator(f'[data-team="{link.id}"] [data-op="start"]')
+            start.wait_for()
+            assert "#k=" not in dash.url  # the secret is taken off the projected address bar
+            shot(dash, "dashboard-lobby")
+            start.click()
+
+            # Reload mid-task: the same role and task come back.
+            lodging = phones["wanghuiwu"].locator('[data-role-card="wanghuiwu"] .task-title')
+            lodging.wait_for()
+            title = lodging.inner_text()
+            phones["wanghuiwu"].reload()
+            phones["wanghuiwu"].locator('[data-role-card="wanghuiwu"] .task-title').wait_for()
+            assert (
+                phones["wanghuiwu"].locator('[data-role-card="wanghuiwu"] .task-title').inner_text() == title
+            )
+            assert phones["wanghuiwu"].locator("[data-role-card]").count() == 1
+
+            # A phone posting an action for another role over its own connection is refused.
+            refused = phones["wanghuiwu"].evaluate(
+                """async (code) => {
+                    const token = localStorage.getItem("qj:t:" + code);
+                    const ws = new WebSocket("ws://" + location.host + "/ws");
+                    await new Promise((ok) => (ws.onopen = ok));
+                    const replies = [];
+                    ws.onmessage = (e) => replies.push(JSON.parse(e.data));
+                    ws.send(JSON.stringify({ t: "hello", token }));
+                    ws.send(JSON.stringify({ t: "act", aid: "steal1", role: "lida", choice: 0, node: "start" }));
+                    for (let i = 0; i < 50 && !replies.some((r) => r.t === "ack"); i++)
+                        await new Promise((ok) => setTimeout(ok, 50));
+                    ws.close();
+                    return replies.find((r) => r.t === "ack");
+                }""",
+                link.code,
+            )
+            assert refused == {
+                "t": "ack",
+                "aid": "steal1",
+                "ok": False,
+                "code": "not_your_role",
+                "error": "这不是你的角色，不能替别人行动",
+            }
+
+            # Play: everyone takes the right answer, except 李汉俊 who first falls for the 7月1日 trap.
+            trapped = False
+            saw_trap = ""
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                finished = 0
+                for role, page in phones.items():
+                    if page.locator("#dismiss").count():
+                        if page.locator(".sheet.trap").count():
+                            saw_trap = page.locator(".sheet.trap").inner_text()
+                            shot(page, "phone-trap")
+                        page.click("#dismiss", timeout=5000)
+                        continue
+                    if page.locator("#results").count():
+                        finished += 1
+                        continue
+                    index = 0
+                    if role == "lihanjun" and not trapped:
+                        index = 1
+                    button = page.locator(
+                        f'[data-role-card="{role}"] .choice[data-index="{index}"]:not([disabled])'
+                    )
+                    if button.count():
+                        if role == "lihanjun" and not trapped:
+                            shot(page, "phone-task")
+                        elif role == "lida":
+                            shot(page, "phone-lida")
+                        try:
+                            button.click(timeout=2000)
+                        except PlaywrightTimeout:
+                            continue  # a pop-up (team event) arrived first: dismiss it next round
+                        trapped = trapped or role == "lihanjun"
+                if finished == len(phones):
+                    break
+                time.sleep(0.1)
+            else:
+                pytest.fail("the tutorial did not finish within 60 s")
+
+            assert "7月1日" in saw_trap and "历史讲解" in saw_trap
+            for page in phones.values():
+                text = page.locator("#results").inner_text()
+                assert "结局：有惊无险" in text and "把7月1日当开幕日" in page.inner_text("main")
+            shot(phones["lida"], "phone-results")
+            dash.locator(f'[data-team="{link.id}"] .state-line', has_text="结局：有惊无险").wait_for()
+            shot(dash, "dashboard-over")
+            browser.close()
+    finally:
+        handle.stop()
+
+    store = Store(db)
+    try:
+        (row,) = store.sessions()
+        events = store.events(row.id)
+        state = fold(events)
+        assert state.status == "ended" and state.ending == "opened"
+        assert state.sprung == ["july_first"]
+        assert sum(e.kind == "choice_made" for e in events) == 7  # 6 right answers and the one trap
+    finally:
+        store.close()
