@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import glob
 
-from ..loader import check_file
+from ..balance import balance_problems
+from ..loader import load_scenario
+from ..problems import Problem, ScenarioInvalid
 from ._common import run
 
 NAME = "validate"
@@ -28,12 +30,23 @@ def expand(patterns: list[str]) -> list[str]:
     return files
 
 
+def file_problems(file: str) -> list[Problem]:
+    """Every problem of a file; for a valid scenario, the balance lint's warnings too."""
+    try:
+        scenario = load_scenario(file)
+    except ScenarioInvalid as exc:
+        problems = exc.problems
+    else:
+        problems = [*scenario.warnings, *balance_problems(scenario)]
+    return sorted(problems, key=lambda p: (p.line, p.column))
+
+
 @run
 def main(args: argparse.Namespace) -> int:
     files = expand(args.files)
     errors = warnings = 0
     for file in files:
-        problems = check_file(file)
+        problems = file_problems(file)
         for problem in problems:
             print(problem)
         file_errors = sum(p.severity == "error" for p in problems)
