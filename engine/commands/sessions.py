@@ -14,7 +14,6 @@ ORDER = 30
 HELP = "列出保存的会话 / list stored sessions"
 
 
-
 def register(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument("--scenario", metavar="ID", help="只列出该场景 id 的会话")
