@@ -17,7 +17,7 @@ from . import model
 from .checks import check_scenario
 from .problems import Problem, ScenarioInvalid
 from .scenario import Scenario
-from .yamlsource import SourceMap, decode, load_yaml
+from .yamlsource import SourceMap, decode, load_yaml, paused_gc
 
 
 def load_scenario(path: str | FsPath) -> Scenario:
@@ -34,9 +34,10 @@ def load_scenario(path: str | FsPath) -> Scenario:
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     data, smap = load_yaml(text, file)
-    parsed = _validate(data, smap)
-    scenario = Scenario(parsed, text, file)
-    problems = check_scenario(scenario, smap)
+    with paused_gc():  # building many small objects: keeps loading linear in the file size
+        parsed = _validate(data, smap)
+        scenario = Scenario(parsed, text, file)
+        problems = check_scenario(scenario, smap)
     if any(p.severity == "error" for p in problems):
         raise ScenarioInvalid(problems)
     scenario.warnings = [p for p in problems if p.severity == "warning"]
@@ -160,10 +161,26 @@ def _message(err: Any, dropped: bool, path: tuple[str | int, ...]) -> tuple[str,
     return "invalid", f"无效的值：{err['msg']}"
 
 
+MAX_PROBLEMS = 100  # beyond this, one summary line: a hostile file must not cost minutes of hints
+
+
 def _translate(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str | int, ...]] = set()
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(
+                Problem(
+                    smap.file,
+                    problems[-1].line,
+                    problems[-1].column,
+                    "error",
+                    "too-many-problems",
+                    f"错误太多，只列出前 {MAX_PROBLEMS} 处（共 {len(errors)} 处）；请先修正上面的错误",
+                )
+            )
+            break
         path, dropped = _real_path(err["loc"], data)
         if path in seen:
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,17 @@ from .state import Event
 SCHEMA_VERSION = 1
 APP_ID = "qingjing"
 ENV_DB = "QINGJING_DB"
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another team's transaction before giving up
+
+# One encoder for every event: ``json.dumps(..., ensure_ascii=False)`` builds a new encoder per
+# call, which is a visible share of an action's cost.
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_decode_json = json.loads
+_INSERT_EVENT = "INSERT INTO events (session_id, seq, at, kind, role, data) VALUES (?, ?, ?, ?, ?, ?)"
+_UPDATE_SUMMARY = (
+    "UPDATE sessions SET status = ?, score = ?, ending = ?, updated_at = ?, ended_at = ?, events = ?"
+    " WHERE id = ?"
+)
 
 
 class StoreError(Exception):
@@ -132,21 +144,35 @@ class Store:
 
     def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
         self.path = Path(path)
-        self.synchronous = synchronous
+        if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+        self.synchronous = synchronous.upper()
         self._check_file()
+        conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
-            conn.execute("PRAGMA busy_timeout = 30000")
+            if self.readonly:
+                # SQLite itself then refuses every write, even for root (who ignores file modes)
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+            else:
+                conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
+            self.conn = conn
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             self.db = sqlite_utils.Database(conn)
             self._check_ours()
-            if self.db.journal_mode != "wal" and not self.readonly:
-                self.db.enable_wal()
-            conn.execute(f"PRAGMA synchronous = {synchronous}")
+            if not self.readonly and self.db.journal_mode != "wal":
+                self._enable_wal(conn)
+            conn.execute(f"PRAGMA synchronous = {self.synchronous}")
             conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
             raise StoreError(self._explain(exc)) from None
-        self.conn = conn
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
 
     # --- opening -----------------------------------------------------------------------
 
@@ -198,20 +224,44 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
 
+    @staticmethod
+    def _enable_wal(conn: sqlite3.Connection) -> None:
+        # Two teams creating the same new file at once: the journal-mode switch needs the file to
+        # itself, and SQLite does not always call the busy handler for it; retry for a while.
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _migrate(self) -> None:
-        current = self._version()
-        if current == SCHEMA_VERSION:
+        if self._version() == SCHEMA_VERSION:
             return
         if self.readonly:
             raise StoreError(f"{self.path} 是只读文件，且需要升级数据格式；请改为可写后再试")
-        with self.db.conn:
-            self.db.execute("BEGIN IMMEDIATE")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # read again under the write lock: another process may have migrated meanwhile
+            current = self._version()
             if "meta" not in self.db.table_names():
                 self.db.table("meta").create({"key": str, "value": str}, pk="key")
-                self.db.table("meta").insert({"key": "app", "value": APP_ID})
+                conn.execute("INSERT INTO meta (key, value) VALUES ('app', ?)", (APP_ID,))
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[version](self.db)
-            self.db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
@@ -219,11 +269,22 @@ class Store:
             return f"{self.path} 是只读的，无法保存进度；请改为可写，或用 --db 指定另一个文件"
         if "disk is full" in text or "database or disk is full" in text:
             return f"磁盘已满，无法保存到 {self.path}；请清理空间后重试（已保存的进度不会丢失）"
-        if "not a database" in text or "malformed" in text:
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
             return f"{self.path} 已损坏或不是数据库（{text}）；Qingjing 不会覆盖它。请备份该文件后用 --db 指定新文件"
-        if "locked" in text:
-            return f"{self.path} 正被其他程序长时间占用；请稍后重试"
+        if "locked" in text or "busy" in text:
+            return (
+                f"{self.path} 正被其他程序占用超过 {BUSY_TIMEOUT:.0f} 秒，这一步没有保存；"
+                "请稍后重试（已保存的进度不会丢失）"
+            )
+        if "disk I/O error" in text or "unable to open" in text:
+            return f"无法读写 {self.path}（{text}）；请检查磁盘、权限和剩余空间后重试（已保存的进度不会丢失）"
         return f"数据库错误（{self.path}）：{text}"
+
+    def _read(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
+        try:
+            return self.conn.execute(sql, tuple(args)).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(exc)) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -231,6 +292,7 @@ class Store:
     # --- writing -----------------------------------------------------------------------
 
     def _write(self, fn: Callable[[sqlite3.Connection], None]) -> None:
+        """Run ``fn`` in one BEGIN IMMEDIATE ... COMMIT; on any failure nothing of it is kept."""
         if self.readonly:
             raise StoreError(f"{self.path} 是只读的，无法保存进度；请改为可写，或用 --db 指定另一个文件")
         conn = self.conn
@@ -238,10 +300,13 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 fn(conn)
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (e.g. disk full); a second ROLLBACK would
+                # replace the real reason with "no transaction is active"
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
         except sqlite3.IntegrityError:
             raise StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作") from None
         except sqlite3.Error as exc:
@@ -250,7 +315,7 @@ class Store:
     @staticmethod
     def _event_rows(session_id: str, first_seq: int, events: Iterable[Event]) -> list[tuple[Any, ...]]:
         return [
-            (session_id, first_seq + i, e.at, e.kind, e.role, json.dumps(e.data, ensure_ascii=False))
+            (session_id, first_seq + i, e.at, e.kind, e.role, _encode_json(e.data))
             for i, e in enumerate(events)
         ]
 
@@ -308,9 +373,7 @@ class Store:
                 "INSERT INTO players (session_id, role, player) VALUES (?, ?, ?)",
                 [(session_id, role, player) for role, player in players.items()],
             )
-            conn.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", self._event_rows(session_id, 1, events)
-            )
+            conn.executemany(_INSERT_EVENT, self._event_rows(session_id, 1, events))
 
         self._write(write)
 
@@ -318,54 +381,59 @@ class Store:
         """Append one action's events (seq numbers from ``first_seq``) and update the summary row.
 
         The primary key (session, seq) makes a concurrent double-append fail as StoreConflict
-        instead of silently interleaving two histories.
+        instead of silently interleaving two histories. This is the hot path of every click:
+        plain statements (cached by sqlite3) in one BEGIN IMMEDIATE ... COMMIT.
         """
         if not events:
             return
+        rows = [
+            (session_id, seq, e.at, e.kind, e.role, _encode_json(e.data))
+            for seq, e in enumerate(events, start=first_seq)
+        ]
+        summary_row = (
+            summary["status"],
+            summary["score"],
+            summary["ending"],
+            events[-1].at,
+            summary["ended_at"],
+            first_seq + len(events) - 1,
+            session_id,
+        )
 
         def write(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                self._event_rows(session_id, first_seq, events),
-            )
-            conn.execute(
-                "UPDATE sessions SET status = ?, score = ?, ending = ?, updated_at = ?, ended_at = ?, events = ?"
-                " WHERE id = ?",
-                (
-                    summary["status"],
-                    summary["score"],
-                    summary["ending"],
-                    events[-1].at,
-                    summary["ended_at"],
-                    first_seq + len(events) - 1,
-                    session_id,
-                ),
-            )
+            conn.executemany(_INSERT_EVENT, rows)
+            conn.execute(_UPDATE_SUMMARY, summary_row)
 
         self._write(write)
 
     # --- reading -----------------------------------------------------------------------
 
     def events(self, session_id: str) -> list[Event]:
-        rows = self.conn.execute(
+        rows = self._read(
             "SELECT seq, at, kind, role, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
-        ).fetchall()
+        )
         out = []
         for expected, (seq, at, kind, role, data) in enumerate(rows, start=1):
             if seq != expected:
                 raise StoreError(
                     f"会话 {session_id} 的事件序号不连续（缺少第 {expected} 条）；数据可能被外部修改"
                 )
-            out.append(Event(kind, at, json.loads(data), role))
+            try:
+                payload = _decode_json(data)
+            except ValueError:
+                raise StoreError(
+                    f"会话 {session_id} 的第 {seq} 条事件无法读取；数据可能被外部修改或已损坏"
+                ) from None
+            out.append(Event(kind, at, payload, role))
         return out
 
     def sessions(self, scenario_id: str | None = None) -> list[SessionRow]:
         where, args = ("WHERE scenario_id = ?", [scenario_id]) if scenario_id else ("", [])
-        rows = self.db.execute(
+        rows = self._read(
             "SELECT id, scenario_hash, scenario_id, scenario_title, scenario_path, team, status, score,"
             f" ending, started_at, updated_at, ended_at, events FROM sessions {where} ORDER BY started_at DESC",
             args,
-        ).fetchall()
+        )
         return [SessionRow(*row) for row in rows]
 
     def session(self, session_id: str) -> SessionRow:
@@ -381,14 +449,12 @@ class Store:
         raise StoreError(f"“{session_id}” 对应多个会话：{'、'.join(s.id for s in matches)}；请写完整 id")
 
     def players(self, session_id: str) -> dict[str, str]:
-        rows = self.conn.execute("SELECT role, player FROM players WHERE session_id = ?", (session_id,))
-        return dict(rows.fetchall())
+        return dict(self._read("SELECT role, player FROM players WHERE session_id = ?", (session_id,)))
 
     def scenario_text(self, scenario_hash: str) -> tuple[str, str]:
         """(text, path) of the scenario as it was played."""
-        row = self.conn.execute(
-            "SELECT text, path FROM scenarios WHERE hash = ?", (scenario_hash,)
-        ).fetchone()
+        rows = self._read("SELECT text, path FROM scenarios WHERE hash = ?", (scenario_hash,))
+        row = rows[0] if rows else None
         if row is None:
             raise StoreError(f"数据库中缺少场景 {scenario_hash[:12]}…；数据可能被外部修改")
         return row[0], row[1]

@@ -7,20 +7,53 @@ Python data is ours, so that we can:
 - refuse duplicate keys (PyYAML silently keeps the last one);
 - bound the work done on hostile input: file size, nesting depth and the number of values
   produced (an alias "billion laughs" bomb expands to far more values than it has characters).
+
+Limits (documented for organizers in docs/notes/reliability.md): a file of at most
+``MAX_BYTES``; at most ``MAX_DEPTH`` levels of nesting; at most ``MAX_VALUES`` values after
+aliases are expanded; no control characters; no YAML merge keys or complex keys.
+
+Speed and safety: events come from libyaml (PyYAML's C parser) when available, else from
+PyYAML's pure-Python parser; both are iterative. The tree is built here without recursion and
+refused as soon as it nests deeper than ``MAX_DEPTH`` (PyYAML's own composer recurses, and its
+C variant can overflow the C stack on ``[[[[...``). Syntax errors are re-parsed with the
+pure-Python parser (for files up to ``PY_ERROR_BYTES``) because its messages are clearer.
 """
 
 from __future__ import annotations
 
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 
 from .problems import Problem, ScenarioInvalid
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
+PY_ERROR_BYTES = 256 * 1024
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+_FastLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Characters YAML forbids in a stream (tab, newlines and NEL are allowed); found up front so
+# the message can name the line and column.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 Path = tuple[str | int, ...]
 
@@ -63,6 +96,10 @@ def _fail(file: str, line: int, column: int, code: str, message: str) -> Scenari
     return ScenarioInvalid([Problem(file, line, column, "error", code, message)])
 
 
+def _fail_at(file: str, mark: Any, code: str, message: str) -> ScenarioInvalid:
+    return _fail(file, mark.line + 1, mark.column + 1, code, message)
+
+
 def decode(raw: bytes, file: str) -> str:
     """Bytes to text, with a positioned error for non-UTF-8 input."""
     if len(raw) > MAX_BYTES:
@@ -91,25 +128,155 @@ def decode(raw: bytes, file: str) -> str:
 
 def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse YAML text into plain data and its SourceMap, or raise ScenarioInvalid."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _fail(file, 1, 1, "file-too-large", f"文件过大：场景文件最大 {MAX_BYTES // 1024} KiB")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise _fail(
+            file,
+            line,
+            column,
+            "control-char",
+            f"文件中有不允许的控制字符 U+{ord(bad.group()):04X}；请删除它（常见于从网页或文档复制的文本）",
+        )
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "语法错误"
-        hint = _syntax_hint(what)
-        raise _fail(file, line, column, "yaml-syntax", f"YAML 语法错误：{what}{hint}") from None
-    except yaml.YAMLError as exc:
-        raise _fail(file, 1, 1, "yaml-syntax", f"YAML 语法错误：{exc}") from None
-    except RecursionError:
-        raise _fail(file, 1, 1, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号") from None
+        with paused_gc():
+            node = _compose(text, file, _FastLoader)
+    except yaml.YAMLError as fast_error:
+        error: yaml.YAMLError = fast_error
+        if _FastLoader is not yaml.SafeLoader and len(text) <= PY_ERROR_BYTES:
+            try:  # the pure-Python parser words its errors better (e.g. it names the tab)
+                _compose(text, file, yaml.SafeLoader)
+            except yaml.YAMLError as clearer:
+                error = clearer
+        raise _syntax_error(error, file) from None
     smap = SourceMap(file)
     if node is None:
         raise _fail(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
     converter = _Converter(file, smap)
-    return converter.convert(node, (), 0), smap
+    with paused_gc():
+        return converter.convert(node, (), 0), smap
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a big tree of fresh objects.
+
+    Every few hundred allocations it would rescan the whole growing tree, which makes loading
+    super-linear (10k nodes: ~3x slower). What is built is bounded by MAX_VALUES anyway.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _syntax_error(exc: yaml.YAMLError, file: str) -> ScenarioInvalid:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "语法错误"
+    else:
+        line, column, what = 1, 1, str(exc).splitlines()[0]
+    return _fail(file, line, column, "yaml-syntax", f"YAML 语法错误：{what}{_syntax_hint(what)}")
+
+
+def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
+    """Build the node tree from parser events, iteratively, refusing nesting beyond MAX_DEPTH.
+
+    Same tree as ``yaml.compose`` (tags resolved by PyYAML's resolver, anchors shared).
+    """
+    resolver: Any = yaml.resolver.Resolver()
+    anchors: dict[str, yaml.Node] = {}
+    stack: list[yaml.Node] = []  # open collections
+    pending_key: list[yaml.Node | None] = []  # per open mapping: a key waiting for its value
+    root: yaml.Node | None = None
+    documents = 0
+    nodes = 0
+
+    def attach(node: yaml.Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            parent.value.append(node)
+        elif pending_key[-1] is None:
+            pending_key[-1] = node
+        else:
+            parent.value.append((pending_key[-1], node))
+            pending_key[-1] = None
+
+    def anchor(name: str | None, node: yaml.Node) -> None:
+        if name is not None:
+            anchors[name] = node
+
+    events: Iterator[Any] = yaml.parse(text, Loader=loader)  # libyaml's marks are untyped
+    for event in events:
+        kind = type(event)  # not isinstance: keeps ``event`` Any (libyaml's marks are untyped)
+        if kind in (ScalarEvent, SequenceStartEvent, MappingStartEvent):
+            nodes += 1
+            if nodes > MAX_VALUES:
+                raise _fail_at(
+                    file,
+                    event.start_mark,
+                    "too-many-values",
+                    f"值的数量超过上限 {MAX_VALUES}；请精简场景",
+                )
+        if kind is ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node: yaml.Node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            anchor(event.anchor, node)
+            attach(node)
+        elif kind in (SequenceStartEvent, MappingStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _fail_at(
+                    file,
+                    event.start_mark,
+                    "too-deep",
+                    f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号",
+                )
+            tag = event.tag
+            sequence = kind is SequenceStartEvent
+            node_kind = yaml.SequenceNode if sequence else yaml.MappingNode
+            if tag is None or tag == "!":
+                tag = resolver.resolve(node_kind, None, event.implicit)
+            node = node_kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            anchor(event.anchor, node)
+            attach(node)
+            stack.append(node)
+            pending_key.append(None)
+        elif kind in (SequenceEndEvent, MappingEndEvent):
+            closed = stack.pop()
+            pending_key.pop()
+            closed.end_mark = event.end_mark
+        elif kind is AliasEvent:
+            target = anchors.get(event.anchor or "")
+            if target is None:
+                raise yaml.MarkedYAMLError(
+                    problem=f"found undefined alias {event.anchor!r}", problem_mark=event.start_mark
+                )
+            attach(target)
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise yaml.MarkedYAMLError(
+                    problem="but found another document", problem_mark=event.start_mark
+                )
+            anchors.clear()
+        elif kind not in (DocumentEndEvent, StreamStartEvent, StreamEndEvent):
+            raise yaml.MarkedYAMLError(
+                problem=f"unexpected {type(event).__name__}", problem_mark=event.start_mark
+            )
+    return root
 
 
 def _syntax_hint(problem: str) -> str:
@@ -144,7 +311,12 @@ class _Converter:
         self._bump(node)
         pos = (node.start_mark.line + 1, node.start_mark.column + 1)
         if depth > MAX_DEPTH:
-            raise _fail(self.file, *pos, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层")
+            raise _fail(
+                self.file, *pos, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层（可能是别名引用了自身）"
+            )
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            # e.g. !!python/object/apply on a list, !!set, !!omap: we build plain data only
+            raise _fail(self.file, *pos, "bad-value", f"不支持的 YAML 标签 “{node.tag}”；请去掉它")
         self.smap.values.setdefault(path, pos)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
@@ -186,9 +358,29 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         # Resolve plain scalars exactly as SafeLoader would (bools, ints, null, floats).
+        pos = (node.start_mark.line + 1, node.start_mark.column + 1)
         try:
-            return self._loader.construct_object(node, deep=True)
+            value = self._loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            line, column = (mark.line + 1, mark.column + 1) if mark else pos
             raise _fail(self.file, line, column, "bad-value", f"无法读取的值：{exc.problem}") from None
+        except (ValueError, OverflowError, TypeError):
+            # e.g. an integer of thousands of digits, or `!!int abc`
+            raise _fail(
+                self.file,
+                *pos,
+                "bad-value",
+                "无法读取的值：数字过长或格式不对；请检查这个值（需要文字请加引号）",
+            ) from None
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a "\ud800" escape: not a character, cannot be stored
+                raise _fail(
+                    self.file,
+                    *pos,
+                    "bad-value",
+                    "无法读取的值：含有无效的 Unicode 转义（如 \\ud800）；请删除它",
+                ) from None
+        return value
