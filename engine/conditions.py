@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 
 from .model import (
     AllCondition,
@@ -67,17 +68,24 @@ def holds(cond: Condition, state: State) -> bool:
     raise TypeError(f"unknown condition {cond!r}")
 
 
-def unmet_tasks(cond: Condition, state: State) -> list[str]:
-    """Tasks whose completion would help make ``cond`` true: what a waiting role waits for."""
-    if holds(cond, state):
+def unmet_tasks(
+    cond: Condition, state: State, check: Callable[[Condition, State], bool] | None = None
+) -> list[str]:
+    """Tasks whose completion would help make ``cond`` true: what a waiting role waits for.
+
+    ``check`` evaluates a condition (default :func:`holds`; the rules pass the scenario's
+    compiled one)."""
+    check = check or holds
+    if check(cond, state):
         return []
     if isinstance(cond, TaskDoneCondition):
-        return [cond.task_done]
+        # done with another outcome: finishing it again is impossible, so nobody is to wait for
+        return [] if cond.task_done in state.done else [cond.task_done]
     if isinstance(cond, (AllCondition, AnyCondition)):
         subs = cond.all if isinstance(cond, AllCondition) else cond.any
         found: list[str] = []
         for sub in subs:
-            for task in unmet_tasks(sub, state):
+            for task in unmet_tasks(sub, state, check):
                 if task not in found:
                     found.append(task)
         return found
@@ -104,3 +112,74 @@ def unmet_events(cond: Condition, state: State) -> list[str]:
         for leaf, _ in iter_conditions(cond, ())
         if isinstance(leaf, EventCondition) and leaf.event not in state.fired
     ]
+
+
+Predicate = Callable[[State], bool]
+
+
+def compile_condition(cond: Condition) -> Predicate:
+    """A closure equivalent to ``holds(cond, state)``, built once per scenario.
+
+    The rules check conditions after every action; a closure per condition avoids walking the
+    pydantic model through an isinstance chain each time (see bench/: rules throughput).
+    """
+    if isinstance(cond, TaskDoneCondition):
+        task, outcome = cond.task_done, cond.outcome
+        if outcome is None:
+            return lambda st: task in st.done
+        return lambda st: st.done.get(task) == outcome
+    if isinstance(cond, FlagCondition):
+        flag = cond.flag
+        if all(getattr(cond, op) is None for op in ("eq", "ne", "gt", "gte", "lt", "lte")):
+            return lambda st: bool(st.flags.get(flag, False))
+        if cond.eq is not None and all(getattr(cond, op) is None for op in ("ne", "gt", "gte", "lt", "lte")):
+            # the common `{flag: x, eq: v}`: bool vs int stays strict, as in holds()
+            want, kind = cond.eq, type(cond.eq)
+            return lambda st: type(v := st.flags.get(flag, False)) is kind and v == want
+    if isinstance(cond, ScoreCondition):
+        score = _compile_comparison(cond.score)
+        return lambda st: score(st.score)
+    if isinstance(cond, TrapsSprungCondition):
+        count = _compile_comparison(cond.traps_sprung)
+        return lambda st: count(len(st.sprung))
+    if isinstance(cond, EventCondition):
+        event = cond.event
+        return lambda st: event in st.fired
+    if isinstance(cond, TrapCondition):
+        trap = cond.trap
+        return lambda st: trap in st.sprung
+    if isinstance(cond, (AllCondition, AnyCondition)):
+        parts = [compile_condition(sub) for sub in (cond.all if isinstance(cond, AllCondition) else cond.any)]
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(cond, AllCondition):
+            if len(parts) == 2:
+                a, b = parts
+                return lambda st: a(st) and b(st)
+            return lambda st: all(p(st) for p in parts)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda st: a(st) or b(st)
+        return lambda st: any(p(st) for p in parts)
+    if isinstance(cond, NotCondition):
+        inner = compile_condition(cond.not_)
+        return lambda st: not inner(st)
+    return lambda st: holds(cond, st)  # comparisons: rare, keep the one definition
+
+
+def _compile_comparison(c: Comparison) -> Callable[[int], bool]:
+    bounds = [(op, getattr(c, name)) for name, op in _OPS if getattr(c, name) is not None]
+    if len(bounds) == 1:
+        op, limit = bounds[0]
+        return lambda v: op(v, limit)
+    return lambda v: all(op(v, limit) for op, limit in bounds)
+
+
+_OPS: tuple[tuple[str, Callable[[int, int], bool]], ...] = (
+    ("eq", operator.eq),
+    ("ne", operator.ne),
+    ("gt", operator.gt),
+    ("gte", operator.ge),
+    ("lt", operator.lt),
+    ("lte", operator.le),
+)

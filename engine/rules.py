@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import holds, unmet_tasks
+from .conditions import unmet_tasks
 from .model import FlagValue
 from .scenario import Scenario
 from .state import Event, State, Wait, apply_event
@@ -79,7 +79,7 @@ def visible_choices(scenario: Scenario, state: State, task: str, node: str) -> l
     """Indices of the choices offered now: ``when`` holds and their trap has not yet sprung."""
     out = []
     for index, choice in enumerate(scenario.node(task, node).choices):
-        if choice.when is not None and not holds(choice.when, state):
+        if choice.when is not None and not scenario.holds(choice.when, state):
             continue
         if choice.trap is not None and choice.trap.id in state.sprung:
             continue
@@ -96,7 +96,7 @@ def is_open(scenario: Scenario, state: State, task_id: str) -> bool:
 
 def task_ready(scenario: Scenario, state: State, task_id: str) -> bool:
     req = scenario.tasks[task_id].requires
-    return req is None or holds(req, state)
+    return req is None or scenario.holds(req, state)
 
 
 def tasks_total(scenario: Scenario, state: State) -> int:
@@ -118,6 +118,21 @@ def actionable_roles(state: State) -> list[str]:
 # --- the decision ------------------------------------------------------------------------------
 
 
+# Events that can change what a waiting role waits for (its next task, the missing tasks and
+# their roles). A wait is recomputed only in turns that had one of these.
+_WAIT_INPUTS = frozenset(
+    {
+        "task_completed",
+        "task_cancelled",
+        "task_activated",
+        "session_started",
+        "flag_set",
+        "team_event",
+        "trap_sprung",
+    }
+)
+
+
 class _Turn:
     """Accumulates the events of one action, folding each into a scratch state as it goes."""
 
@@ -126,6 +141,7 @@ class _Turn:
         self.state = state.copy()
         self.now = max(now, state.now)
         self.events: list[Event] = []
+        self.wait_inputs_changed = False
 
     def emit(self, kind: str, role: str | None = None, **data: Any) -> None:
         if role is not None:
@@ -133,6 +149,8 @@ class _Turn:
         event = Event(kind, self.now, data, role)
         apply_event(self.state, event)
         self.events.append(event)
+        if kind in _WAIT_INPUTS:
+            self.wait_inputs_changed = True
 
     # effects ------------------------------------------------------------------------------
 
@@ -154,10 +172,12 @@ class _Turn:
 
     def settle(self) -> None:
         s, st = self.s, self.state
-        for _ in range(len(s.events) + len(s.tasks) + 2):
+        # Team events may chain (one sets a flag another waits for); each fires once, so this ends.
+        fired_any = True
+        while fired_any:
             fired_any = False
             for event in s.data.events:
-                if event.id not in st.fired and holds(event.when, st):
+                if event.id not in st.fired and s.holds(event.when, st):
                     self.emit("team_event", event=event.id)
                     self.flags(event.set, event.add)
                     self.activate(event.open_tasks, event.id)
@@ -165,42 +185,52 @@ class _Turn:
                         if task not in st.done and task not in st.cancelled:
                             self.emit("task_cancelled", task=task, by=event.id)
                     fired_any = True
-            opened_any = self._open_tasks()
-            if not fired_any and not opened_any:
-                break
+        # Opening a task changes nothing an event or ending can test, so one pass suffices.
+        self._open_tasks()
         for ending in s.data.endings:
-            if holds(ending.when, st):
+            if s.holds(ending.when, st):
                 self.emit("ending_reached", ending=ending.id, bonus=ending.bonus)
                 return
         self._update_waits()
         if all(rs.task is None for rs in st.roles.values()):
             self.emit("session_stuck")
 
-    def _open_tasks(self) -> bool:
+    def _open_tasks(self) -> None:
         s, st = self.s, self.state
-        changed = False
+        done, cancelled, activated = st.done, st.cancelled, st.activated
         for role_id, rs in st.roles.items():
             if rs.task is not None or rs.finished:
                 continue
-            for task_id in s.role_tasks[role_id]:
-                if is_open(s, st, task_id) and task_ready(s, st, task_id):
-                    self.emit("task_opened", role_id, task=task_id, node=s.start_node(task_id))
-                    changed = True
+            for task_id, remedial, start, requires in s.role_plan[role_id]:
+                if task_id in done or task_id in cancelled or (remedial and task_id not in activated):
+                    continue
+                if requires is None or s.holds(requires, st):
+                    self.emit("task_opened", role_id, task=task_id, node=start)
                     break
-        return changed
 
     def _update_waits(self) -> None:
         s, st = self.s, self.state
         for role_id, rs in st.roles.items():
             if rs.task is not None or rs.finished:
                 continue
-            pending = [t for t in s.role_tasks[role_id] if is_open(s, st, t)]
-            if not pending:
+            if rs.waiting is not None and not self.wait_inputs_changed:
+                continue
+            done, cancelled, activated = st.done, st.cancelled, st.activated
+            pending = next(
+                (
+                    (task_id, requires)
+                    for task_id, remedial, _, requires in s.role_plan[role_id]
+                    if task_id not in done
+                    and task_id not in cancelled
+                    and (not remedial or task_id in activated)
+                ),
+                None,
+            )
+            if pending is None:
                 self.emit("role_finished", role_id)
                 continue
-            task_id = pending[0]
-            requires = s.tasks[task_id].requires
-            missing = tuple(unmet_tasks(requires, st)) if requires is not None else ()
+            task_id, requires = pending
+            missing = tuple(unmet_tasks(requires, st, s.holds)) if requires is not None else ()
             blockers = tuple(dict.fromkeys(s.tasks[m].role for m in missing))
             wait = rs.waiting
             if wait is None or (wait.task, wait.blockers, wait.missing) != (task_id, blockers, missing):

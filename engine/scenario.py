@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from .model import Choice, Ending, FlagValue, Node, Role, ScenarioFile, Task, TeamEvent, Trap
+from .conditions import Predicate, compile_condition, holds, iter_conditions
+from .model import Choice, Condition, Ending, FlagValue, Node, Role, ScenarioFile, Task, TeamEvent, Trap
 from .problems import Problem
+from .state import State
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,13 @@ class Scenario:
         self.role_tasks: dict[str, list[str]] = {role_id: [] for role_id in self.roles}
         for task in self.tasks.values():
             self.role_tasks.setdefault(task.role, []).append(task.id)
+        # per role, in order: what the rules need to decide which task opens next
+        self.role_plan: dict[str, list[tuple[str, bool, str, Condition | None]]] = {
+            role_id: [
+                (t, self.tasks[t].remedial, self.start_node(t), self.tasks[t].requires) for t in task_ids
+            ]
+            for role_id, task_ids in self.role_tasks.items()
+        }
         self.nodes: dict[tuple[str, str], Node] = {}
         for task in self.tasks.values():
             for node in task.nodes:
@@ -64,6 +73,14 @@ class Scenario:
         self.endings: dict[str, Ending] = {}
         for ending in data.endings:
             self.endings.setdefault(ending.id, ending)
+        # Every condition of the file compiled once; keyed by identity because the scenario owns
+        # these objects for its whole life.
+        owned: list[Condition] = [t.requires for t in data.tasks if t.requires is not None]
+        owned += [c.when for t in data.tasks for n in t.nodes for c in n.choices if c.when is not None]
+        owned += [e.when for e in data.events] + [e.when for e in data.endings]
+        self._predicates: dict[int, Predicate] = {
+            id(sub): compile_condition(sub) for c in owned for sub, _ in iter_conditions(c, ())
+        }
 
     @property
     def id(self) -> str:
@@ -72,6 +89,11 @@ class Scenario:
     @property
     def title(self) -> str:
         return self.data.scenario.title
+
+    def holds(self, cond: Condition, state: State) -> bool:
+        """``conditions.holds`` via the compiled closure when ``cond`` belongs to this scenario."""
+        fn = self._predicates.get(id(cond))
+        return fn(state) if fn is not None else holds(cond, state)
 
     def start_node(self, task_id: str) -> str:
         task = self.tasks[task_id]

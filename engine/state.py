@@ -31,17 +31,19 @@ session_paused / session_unpaused / session_abandoned / session_resumed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import FlagValue
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
+    """One fact of a session. A NamedTuple: cheap to build, and the rules build several per action."""
+
     kind: str
     at: float
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = {}  # noqa: RUF012 - never mutated: events are facts
     role: str | None = None
 
 
@@ -140,84 +142,144 @@ def _stop_waiting(role: RoleState, at: float) -> None:
         role.waiting = None
 
 
-def apply_event(state: State, event: Event) -> None:
-    """Fold one event into the state, in place."""
+def _session_started(state: State, event: Event) -> None:
     d = event.data
-    kind = event.kind
-    state.seq += 1
-    state.now = max(state.now, event.at)
-    if kind == "session_started":
-        state.status = "active"
-        state.scenario_id = d["scenario_id"]
-        state.scenario_hash = d["scenario_hash"]
-        state.team = d["team"]
-        state.started_at = event.at
-        state.flags = dict(d["flags"])
-        state.roles = {r: RoleState() for r in d["roles"]}
-        _add_score(state, "start", d["score"])
-    elif kind == "role_assigned":
-        state.players[d["role"]] = d["player"]
-    elif kind == "task_opened":
-        role = state.roles[d["role"]]
-        _stop_waiting(role, event.at)
-        role.task, role.node = d["task"], d["node"]
-    elif kind == "role_waiting":
-        role = state.roles[d["role"]]
-        since = role.waiting.since if role.waiting else event.at
-        role.waiting = Wait(d["task"], since, tuple(d["blockers"]), tuple(d["missing"]))
-    elif kind == "role_finished":
-        role = state.roles[d["role"]]
-        _stop_waiting(role, event.at)
-        role.finished = True
-    elif kind == "choice_made":
-        if d["points"]:
-            _add_score(state, "choices", d["points"])
-    elif kind == "flag_set":
-        state.flags[d["flag"]] = d["value"]
-    elif kind == "trap_sprung":
-        role = state.roles[d["role"]]
-        role.traps += 1
-        role.locked_until = max(role.locked_until, d["lockout_until"])
-        state.sprung.append(d["trap"])
-        if d["penalty"]:
-            _add_score(state, "traps", -d["penalty"])
-    elif kind == "node_entered":
-        state.roles[d["role"]].node = d["node"]
-    elif kind == "task_activated":
-        state.activated.add(d["task"])
-    elif kind == "task_completed":
-        role = state.roles[d["role"]]
-        state.done[d["task"]] = d["outcome"]
-        role.tasks_done += 1
-        if role.task == d["task"]:
+    state.status = "active"
+    state.scenario_id = d["scenario_id"]
+    state.scenario_hash = d["scenario_hash"]
+    state.team = d["team"]
+    state.started_at = event.at
+    state.flags = dict(d["flags"])
+    state.roles = {r: RoleState() for r in d["roles"]}
+    _add_score(state, "start", d["score"])
+
+
+def _role_assigned(state: State, event: Event) -> None:
+    state.players[event.data["role"]] = event.data["player"]
+
+
+def _task_opened(state: State, event: Event) -> None:
+    role = state.roles[event.data["role"]]
+    _stop_waiting(role, event.at)
+    role.task, role.node = event.data["task"], event.data["node"]
+
+
+def _role_waiting(state: State, event: Event) -> None:
+    d = event.data
+    role = state.roles[d["role"]]
+    since = role.waiting.since if role.waiting else event.at
+    role.waiting = Wait(d["task"], since, tuple(d["blockers"]), tuple(d["missing"]))
+
+
+def _role_finished(state: State, event: Event) -> None:
+    role = state.roles[event.data["role"]]
+    _stop_waiting(role, event.at)
+    role.finished = True
+
+
+def _choice_made(state: State, event: Event) -> None:
+    if event.data["points"]:
+        _add_score(state, "choices", event.data["points"])
+
+
+def _flag_set(state: State, event: Event) -> None:
+    state.flags[event.data["flag"]] = event.data["value"]
+
+
+def _trap_sprung(state: State, event: Event) -> None:
+    d = event.data
+    role = state.roles[d["role"]]
+    role.traps += 1
+    role.locked_until = max(role.locked_until, d["lockout_until"])
+    state.sprung.append(d["trap"])
+    if d["penalty"]:
+        _add_score(state, "traps", -d["penalty"])
+
+
+def _node_entered(state: State, event: Event) -> None:
+    state.roles[event.data["role"]].node = event.data["node"]
+
+
+def _task_activated(state: State, event: Event) -> None:
+    state.activated.add(event.data["task"])
+
+
+def _task_completed(state: State, event: Event) -> None:
+    d = event.data
+    role = state.roles[d["role"]]
+    state.done[d["task"]] = d["outcome"]
+    role.tasks_done += 1
+    if role.task == d["task"]:
+        role.task = role.node = None
+    if d["points"]:
+        _add_score(state, "tasks", d["points"])
+
+
+def _task_cancelled(state: State, event: Event) -> None:
+    state.cancelled.add(event.data["task"])
+    for role in state.roles.values():
+        if role.task == event.data["task"]:
             role.task = role.node = None
-        if d["points"]:
-            _add_score(state, "tasks", d["points"])
-    elif kind == "task_cancelled":
-        state.cancelled.add(d["task"])
-        for role in state.roles.values():
-            if role.task == d["task"]:
-                role.task = role.node = None
-    elif kind == "team_event":
-        state.fired.append(d["event"])
-    elif kind == "ending_reached":
-        state.ending = d["ending"]
-        state.status = "ended"
-        if d["bonus"]:
-            _add_score(state, "ending", d["bonus"])
-        for role in state.roles.values():
-            _stop_waiting(role, event.at)
-    elif kind == "session_stuck":
-        state.status = "stuck"
-    elif kind == "session_paused":
-        state.status = "paused"
-    elif kind == "session_unpaused":
-        state.status = "active"
-    elif kind == "session_abandoned":
-        state.status = "abandoned"
-        for role in state.roles.values():
-            _stop_waiting(role, event.at)
-    # hint_given, task_skipped, session_resumed: recorded for the audit trail; no state change
+
+
+def _team_event(state: State, event: Event) -> None:
+    state.fired.append(event.data["event"])
+
+
+def _ending_reached(state: State, event: Event) -> None:
+    state.ending = event.data["ending"]
+    state.status = "ended"
+    if event.data["bonus"]:
+        _add_score(state, "ending", event.data["bonus"])
+    for role in state.roles.values():
+        _stop_waiting(role, event.at)
+
+
+def _status(status: str) -> Callable[[State, Event], None]:
+    def apply(state: State, event: Event) -> None:
+        state.status = status
+
+    return apply
+
+
+def _session_abandoned(state: State, event: Event) -> None:
+    state.status = "abandoned"
+    for role in state.roles.values():
+        _stop_waiting(role, event.at)
+
+
+def _audit_only(state: State, event: Event) -> None:
+    """hint_given, task_skipped, session_resumed: kept for the audit trail; no state change."""
+
+
+_APPLY: dict[str, Callable[[State, Event], None]] = {
+    "session_started": _session_started,
+    "role_assigned": _role_assigned,
+    "task_opened": _task_opened,
+    "role_waiting": _role_waiting,
+    "role_finished": _role_finished,
+    "choice_made": _choice_made,
+    "flag_set": _flag_set,
+    "trap_sprung": _trap_sprung,
+    "node_entered": _node_entered,
+    "task_activated": _task_activated,
+    "task_completed": _task_completed,
+    "task_cancelled": _task_cancelled,
+    "team_event": _team_event,
+    "ending_reached": _ending_reached,
+    "session_stuck": _status("stuck"),
+    "session_paused": _status("paused"),
+    "session_unpaused": _status("active"),
+    "session_abandoned": _session_abandoned,
+}
+
+
+def apply_event(state: State, event: Event) -> None:
+    """Fold one event into the state, in place (unknown kinds only advance seq and time)."""
+    state.seq += 1
+    if event.at > state.now:
+        state.now = event.at
+    _APPLY.get(event.kind, _audit_only)(state, event)
 
 
 def fold(events: list[Event], state: State | None = None) -> State:
