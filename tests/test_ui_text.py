@@ -92,7 +92,7 @@ def test_screenshot_command_writes_every_scene(tmp_path: Path) -> None:
     assert cli(["screenshot", "--scene", "all", "--out", str(out), "--scenario", str(TUTORIAL)]) == 0
     names = sorted(p.name for p in out.glob("*.png"))
     assert names == sorted(
-        f"{s}.png" for s in ("title", "choose", "setup", "play", "trap", "event", "results", "review")
+        f"{s}.png" for s in ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
     )
     for png in out.glob("*.png"):
         image = pygame.image.load(str(png))

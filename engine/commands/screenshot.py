@@ -12,7 +12,7 @@ from ._common import CommandError, run
 NAME = "screenshot"
 ORDER = 90
 HELP = "无窗口保存游戏画面截图 / save a PNG of a game screen (headless)"
-SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review")
+SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
 
 
 def register(parser: argparse.ArgumentParser) -> None:

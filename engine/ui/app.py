@@ -34,6 +34,9 @@ class Settings:
     font: str | None = None
     system_font: bool = False
     scenarios: list[Path] = field(default_factory=list)  # extra scenario files to offer
+    host_bind: str = "0.0.0.0"  # phones over the LAN (scenes/host.py); tests bind 127.0.0.1
+    host_port: int = 8765  # 0 = any free port
+    host_public: str | None = None  # address put in the QR codes (default: this machine's LAN IP)
 
     @property
     def script(self) -> Script:
@@ -48,6 +51,9 @@ class Scene:
 
     def enter(self) -> None:
         pass
+
+    def leave(self) -> None:
+        """The scene is replaced or the window closes: release what it holds."""
 
     def update(self, now: float) -> None:
         pass
@@ -118,6 +124,7 @@ class App:
     # --- scenes -------------------------------------------------------------------------
 
     def go(self, scene: Scene) -> None:
+        self.scene.leave()
         self.scene = scene
         self._pressed = None
         self.ui.scroll.clear()
@@ -188,4 +195,5 @@ class App:
         return 0
 
     def close(self) -> None:
+        self.scene.leave()
         pygame.display.quit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+import time
 from pathlib import Path
 
 import pygame
@@ -22,12 +23,13 @@ from ..session import Session, assign_roles
 from ..store import Store
 from .app import App, Settings
 from .scenes.choose import ChooseScene
+from .scenes.host import HostScene
 from .scenes.play import PlayScene
 from .scenes.results import ResultsScene
 from .scenes.review import ReviewScene
 from .scenes.setup import SetupScene
 
-SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review")
+SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
 
 
@@ -46,7 +48,10 @@ def take(
         assignment = assign_roles(scenario, players, seed=1)
         if scene == "title":  # show an unfinished session in the resume list
             Session.start(scenario, store, "红星小组", assignment, clock)
-        app = App(store, Settings(traditional=traditional, size=size, scenarios=[scenario_path]), clock)
+        # "host" listens on 127.0.0.1 only (any free port); the QR codes show a typical LAN address
+        settings = Settings(traditional=traditional, size=size, scenarios=[scenario_path])
+        settings.host_bind, settings.host_port, settings.host_public = "127.0.0.1", 0, "192.168.1.20"
+        app = App(store, settings, clock)
         try:
             if scene == "choose":
                 app.go(ChooseScene(app))
@@ -57,6 +62,8 @@ def take(
                 for field, name in zip(setup.players, players[:3], strict=False):
                     field.value = name
                 setup.picks[next(iter(scenario.roles))] = players[0]
+            elif scene == "host":
+                _host(app, scenario)
             elif scene == "review":
                 _review_store(scenario, store)
                 app.go(ReviewScene(app, tab="debrief"))
@@ -106,6 +113,26 @@ def take(
             app.close()
             store.close()
     return out
+
+
+def _host(app: App, scenario: Scenario) -> None:
+    """The set-up screen's phone button, then a second team; the server stops with the app."""
+    setup = SetupScene(app, scenario)
+    app.go(setup)
+    setup.team.value = "红星小组"
+    setup.on_button("phones")
+    host = app.scene
+    assert isinstance(host, HostScene) and host.hosting is not None
+    hosting = host.hosting
+    for want in (1, 2):
+        deadline = time.monotonic() + 30
+        while len(hosting.links) < want and hosting.state != "failed" and time.monotonic() < deadline:
+            app.frame()
+            time.sleep(0.02)
+        if hosting.state == "failed" or len(hosting.links) < want:
+            raise RuntimeError(hosting.error or "主持没有及时启动")
+        if want == 1:
+            hosting.new_team()
 
 
 def _spring_trap(session: Session, play: PlayScene) -> None:

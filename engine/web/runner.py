@@ -73,7 +73,7 @@ def base_url(bind: str, port: int, public_host: str | None) -> str:
 
 @dataclass(frozen=True)
 class TeamLink:
-    """One team's join link for the projector: the URL, its code and the QR modules (True = dark)."""
+    """One team's join link for the projector: the URL, its code, the QR modules (True = dark), who joined."""
 
     id: str
     name: str
@@ -81,6 +81,7 @@ class TeamLink:
     url: str
     phase: str
     qr: list[list[bool]]
+    players: tuple[str, ...] = ()  # names of the phones that joined (lobby seats)
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -89,7 +90,8 @@ def qr_matrix(url: str) -> list[list[bool]]:
 
 def _link(hub: Hub, team: Team) -> TeamLink:
     url = hub.join_url(team)
-    return TeamLink(team.row.id, team.row.name, team.row.code, url, team.phase, qr_matrix(url))
+    players = tuple(seat.name for seat in team.seats.values())
+    return TeamLink(team.row.id, team.row.name, team.row.code, url, team.phase, qr_matrix(url), players)
 
 
 def make_server(hub: Hub) -> uvicorn.Server:

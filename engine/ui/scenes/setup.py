@@ -94,8 +94,10 @@ class SetupScene(Scene):
             size=t.h2,
             keys=(pygame.K_RETURN, pygame.K_KP_ENTER),
         )
+        phones = pygame.Rect(w - left - t.px(300) - t.pad - t.px(280), by, t.px(280), t.px(56))
+        ui.button("phones", phones, "用手机玩（局域网）", key_hint="F2", keys=(pygame.K_F2,), size=t.h2)
         if self.error:
-            ui.label(self.error, (left, by + t.px(12)), t.body, th.RED, width=w - 3 * left - t.px(300))
+            ui.label(self.error, (left, by + t.px(12)), t.body, th.RED, width=phones.x - t.pad - left)
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key == pygame.K_TAB:
@@ -126,6 +128,10 @@ class SetupScene(Scene):
             self.picks[role] = options[(options.index(current) + 1) % len(options)]
         elif name == "start":
             self.start()
+        elif name == "phones":  # each player on their own phone: the scene hosts on the LAN
+            from .host import HostScene
+
+            self.app.go(HostScene(self.app, self.scenario, self, self.team.value.strip()))
 
     def start(self) -> None:
         names = self.names()
