@@ -90,7 +90,7 @@ def play_bot_session(
             session.act(action)
             state = session.state
         else:
-            new_events, state = step(scenario, state, action, clock.now())
+            new_events, state = step(scenario, state, action, clock.now(), in_place=True)
             events.extend(new_events)
         actions += 1
     return BotResult(state, session.events if session else events, actions, session.id if session else None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import unmet_tasks
-from .model import FlagValue
+from .model import Choice, FlagValue
 from .scenario import Scenario
 from .state import Event, State, Wait, apply_event
 
@@ -75,16 +75,16 @@ Action = Start | Choose | Skip | Hint | Pause | Unpause | Abandon | Resume
 # --- queries shared by rules, views and bots ---------------------------------------------------
 
 
+def offered(scenario: Scenario, state: State, choice: Choice) -> bool:
+    """Is this choice offered now: its ``when`` holds and its trap (if any) has not yet sprung."""
+    if choice.when is not None and not scenario.holds(choice.when, state):
+        return False
+    return choice.trap is None or choice.trap.id not in state.sprung
+
+
 def visible_choices(scenario: Scenario, state: State, task: str, node: str) -> list[int]:
-    """Indices of the choices offered now: ``when`` holds and their trap has not yet sprung."""
-    out = []
-    for index, choice in enumerate(scenario.node(task, node).choices):
-        if choice.when is not None and not scenario.holds(choice.when, state):
-            continue
-        if choice.trap is not None and choice.trap.id in state.sprung:
-            continue
-        out.append(index)
-    return out
+    """Indices of the choices offered now."""
+    return [i for i, c in enumerate(scenario.node(task, node).choices) if offered(scenario, state, c)]
 
 
 def is_open(scenario: Scenario, state: State, task_id: str) -> bool:
@@ -136,9 +136,9 @@ _WAIT_INPUTS = frozenset(
 class _Turn:
     """Accumulates the events of one action, folding each into a scratch state as it goes."""
 
-    def __init__(self, scenario: Scenario, state: State, now: float) -> None:
+    def __init__(self, scenario: Scenario, state: State, now: float, in_place: bool = False) -> None:
         self.s = scenario
-        self.state = state.copy()
+        self.state = state if in_place else state.copy()
         self.now = max(now, state.now)
         self.events: list[Event] = []
         self.wait_inputs_changed = False
@@ -176,8 +176,8 @@ class _Turn:
         fired_any = True
         while fired_any:
             fired_any = False
-            for event in s.data.events:
-                if event.id not in st.fired and s.holds(event.when, st):
+            for event, when in s.event_checks:
+                if event.id not in st.fired and when(st):
                     self.emit("team_event", event=event.id)
                     self.flags(event.set, event.add)
                     self.activate(event.open_tasks, event.id)
@@ -187,8 +187,8 @@ class _Turn:
                     fired_any = True
         # Opening a task changes nothing an event or ending can test, so one pass suffices.
         self._open_tasks()
-        for ending in s.data.endings:
-            if s.holds(ending.when, st):
+        for ending, when in s.ending_checks:
+            if when(st):
                 self.emit("ending_reached", ending=ending.id, bonus=ending.bonus)
                 return
         self._update_waits()
@@ -201,10 +201,10 @@ class _Turn:
         for role_id, rs in st.roles.items():
             if rs.task is not None or rs.finished:
                 continue
-            for task_id, remedial, start, requires in s.role_plan[role_id]:
+            for task_id, remedial, start, _, ready in s.role_plan[role_id]:
                 if task_id in done or task_id in cancelled or (remedial and task_id not in activated):
                     continue
-                if requires is None or s.holds(requires, st):
+                if ready is None or ready(st):
                     self.emit("task_opened", role_id, task=task_id, node=start)
                     break
 
@@ -219,7 +219,7 @@ class _Turn:
             pending = next(
                 (
                     (task_id, requires)
-                    for task_id, remedial, _, requires in s.role_plan[role_id]
+                    for task_id, remedial, _, requires, _ in s.role_plan[role_id]
                     if task_id not in done
                     and task_id not in cancelled
                     and (not remedial or task_id in activated)
@@ -287,9 +287,10 @@ class _Turn:
         if self.now < rs.locked_until:
             left = int(rs.locked_until - self.now + 0.999)
             raise RuleViolation(f"{s.role_name(action.role)} 被锁定中，还需等待 {left} 秒")
-        if action.choice not in visible_choices(s, st, task_id, node_id):
+        choices = s.node(task_id, node_id).choices
+        if not 0 <= action.choice < len(choices) or not offered(s, st, choices[action.choice]):
             raise RuleViolation("没有这个选项")
-        choice = s.choice(task_id, node_id, action.choice)
+        choice = choices[action.choice]
         self.emit(
             "choice_made",
             action.role,
@@ -347,9 +348,16 @@ def decide(scenario: Scenario, state: State, action: Action, now: float) -> list
     return step(scenario, state, action, now)[0]
 
 
-def step(scenario: Scenario, state: State, action: Action, now: float) -> tuple[list[Event], State]:
-    """Like :func:`decide`, also returning the state after the events (saves a re-fold)."""
-    turn = _Turn(scenario, state, now)
+def step(
+    scenario: Scenario, state: State, action: Action, now: float, in_place: bool = False
+) -> tuple[list[Event], State]:
+    """Like :func:`decide`, also returning the state after the events (saves a re-fold).
+
+    ``in_place=True`` lets a caller that owns ``state`` skip the copy (bots, simulations): the
+    state is then advanced in place. Refused actions never change it either way, because every
+    check happens before the first event is emitted.
+    """
+    turn = _Turn(scenario, state, now, in_place)
     if isinstance(action, Start):
         turn.start(action)
     elif isinstance(action, Choose):

@@ -48,13 +48,6 @@ class Scenario:
         self.role_tasks: dict[str, list[str]] = {role_id: [] for role_id in self.roles}
         for task in self.tasks.values():
             self.role_tasks.setdefault(task.role, []).append(task.id)
-        # per role, in order: what the rules need to decide which task opens next
-        self.role_plan: dict[str, list[tuple[str, bool, str, Condition | None]]] = {
-            role_id: [
-                (t, self.tasks[t].remedial, self.start_node(t), self.tasks[t].requires) for t in task_ids
-            ]
-            for role_id, task_ids in self.role_tasks.items()
-        }
         self.nodes: dict[tuple[str, str], Node] = {}
         for task in self.tasks.values():
             for node in task.nodes:
@@ -81,6 +74,23 @@ class Scenario:
         self._predicates: dict[int, Predicate] = {
             id(sub): compile_condition(sub) for c in owned for sub, _ in iter_conditions(c, ())
         }
+        # What the rules check after every action, with the compiled predicates at hand:
+        # per role, in order, (task, remedial, start node, requires, ready predicate or None).
+        self.role_plan: dict[str, list[tuple[str, bool, str, Condition | None, Predicate | None]]] = {
+            role_id: [
+                (
+                    t,
+                    self.tasks[t].remedial,
+                    self.start_node(t),
+                    self.tasks[t].requires,
+                    self._predicates[id(req)] if (req := self.tasks[t].requires) is not None else None,
+                )
+                for t in task_ids
+            ]
+            for role_id, task_ids in self.role_tasks.items()
+        }
+        self.event_checks = [(e, self._predicates[id(e.when)]) for e in data.events]
+        self.ending_checks = [(e, self._predicates[id(e.when)]) for e in data.endings]
 
     @property
     def id(self) -> str:

@@ -186,3 +186,15 @@ def test_displayed_flags_reach_the_team_view(tutorial: Scenario) -> None:
     assert team_view(tutorial, st, T0).counters == [("筹备进度", "0")]
     _, st = pick(tutorial, st, "lida", "每地派两名代表", T0 + 1)
     assert team_view(tutorial, st, T0 + 1).counters == [("筹备进度", "1")]
+
+
+def test_in_place_step_advances_the_callers_state_and_refusals_leave_it_untouched(tutorial: Scenario) -> None:
+    st = start(tutorial)
+    expected = step(tutorial, st, Choose("lida", 0, "start"), T0 + 1)[1]
+    before = st.copy()
+    with pytest.raises(RuleViolation):
+        step(tutorial, st, Choose("lihanjun", 0), T0 + 1, in_place=True)  # waiting: refused
+    assert st == before
+    events, after = step(tutorial, st, Choose("lida", 0, "start"), T0 + 1, in_place=True)
+    assert after is st and st == expected
+    assert fold(events, before) == st
