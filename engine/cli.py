@@ -60,12 +60,17 @@ def _utf8_console() -> None:
                 reconfigure(encoding="utf-8", errors="replace")
 
 
+def with_default_command(argv: list[str]) -> list[str]:
+    """No command means the game: `python play.py --traditional` = `python play.py game --traditional`."""
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        return ["game", *argv]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_console()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["game", *(argv or [])])
+    args = parser.parse_args(with_default_command(list(sys.argv[1:] if argv is None else argv)))
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

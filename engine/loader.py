@@ -8,6 +8,7 @@ check_file(path)               -> list[Problem] (never raises; for `play.py vali
 from __future__ import annotations
 
 import difflib
+import errno
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -27,9 +28,21 @@ def load_scenario(path: str | FsPath) -> Scenario:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioInvalid(
-            [Problem(str(path), 1, 1, "error", "unreadable", f"无法读取文件：{exc.strerror}；请检查路径")]
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "error",
+                    "unreadable",
+                    f"无法读取文件（{_OS_ERRORS.get(exc.errno or 0, exc.strerror)}）；请检查路径",
+                )
+            ]
         ) from None
     return parse_scenario(decode(raw, str(path)), str(path))
+
+
+_OS_ERRORS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是一个文件夹"}
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.cli import _command_modules, build_parser
+from engine.cli import _command_modules, build_parser, with_default_command
 from engine.store import default_db_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +46,12 @@ def test_parser_builds_without_importing_pygame() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
     assert build_parser().prog == "python play.py"
+
+
+def test_game_options_work_without_naming_the_game_command() -> None:
+    parser = build_parser()
+    args = parser.parse_args(with_default_command(["--db", "x.db", "--traditional"]))
+    assert (args.command, args.db, args.traditional) == ("game", "x.db", True)
+    assert parser.parse_args(with_default_command([])).command == "game"
+    assert with_default_command(["--help"]) == ["--help"]
+    assert with_default_command(["sessions", "--db", "x.db"]) == ["sessions", "--db", "x.db"]
