@@ -1,11 +1,22 @@
 """Prove that a scenario cannot trap a team: explore every reachable team state with the real rules.
 
-    verify(scenario, max_states=1_000_000, reduce=True) -> VerifyReport
+    verify(scenario, max_states=1_000_000, reduce=True, skips=False) -> VerifyReport
 
 The explorer starts from the state after ``Start`` (roles are independent of who plays them) and
 tries every offered choice of every role holding a task, in every order, through
 :func:`engine.rules.step` itself, so traps, team events, remedial tasks and endings behave exactly
 as in a real session.
+
+Facilitator skips (``skips=True``): every state where a role holds a task also gets the move
+``Skip(role)`` (the facilitator finishes the task with outcome "skipped", no points), applied with
+the same rules. A skip completes a task and opens the role's next one, so it is never a private
+move, and it is enabled wherever its role holds a task: no ample set of private moves can leave
+it out. Partial-order reduction is therefore switched off with skips (all counts are exact). A
+task's outcome is part of the state key whenever some condition reads an outcome, so "skipped"
+is told apart from the task's own outcomes exactly when that can matter. With skips a role
+stuck at a node with no offered choice is no dead-lock (the facilitator can skip it): findings
+are the states nobody -- not even the facilitator -- can move on from, or that can no longer
+reach an ending.
 
 Abstractions, all sound for "can the team get stuck / can it still reach an ending":
 
@@ -51,7 +62,7 @@ from .model import (
     TrapCondition,
     TrapsSprungCondition,
 )
-from .rules import Choose, Start, step, visible_choices
+from .rules import Choose, Skip, Start, step, visible_choices
 from .scenario import Scenario
 from .state import State
 
@@ -60,12 +71,18 @@ MAX_FINDINGS = 8  # of each kind, shortest first; the counts say how many states
 
 @dataclass(frozen=True)
 class Move:
-    """One step of a trace: ``role`` takes choice ``choice`` at ``node`` of ``task``."""
+    """One step of a trace: ``role`` takes choice ``choice`` at ``node`` of ``task``; with
+    ``skip`` the facilitator skips the role's task instead (``choice`` is then -1)."""
 
     role: str
     task: str
     node: str
     choice: int
+    skip: bool = False
+
+    def action(self) -> Choose | Skip:
+        """The rules action that replays this step."""
+        return Skip(self.role) if self.skip else Choose(self.role, self.choice, self.node)
 
 
 @dataclass
@@ -98,6 +115,7 @@ class VerifyReport:
         complete: False when exploration stopped at ``max_states``.
         states / transitions: explored states and moves; ``seconds`` the time taken.
         reduced_states: states where partial-order reduction explored only one role's moves.
+        skips: facilitator skips were explored as moves (the reduction is then off).
         deadlocks / unwinnable: findings, shortest trace first.
         deadlock_states / unwinnable_states: how many explored states are affected.
         unreachable_endings / tasks / nodes / traps: what no play can reach.
@@ -114,6 +132,7 @@ class VerifyReport:
     seconds: float
     max_states: int
     reduced_states: int = 0
+    skips: bool = False
     deadlocks: list[Finding] = field(default_factory=list)
     unwinnable: list[Finding] = field(default_factory=list)
     deadlock_states: int = 0
@@ -245,11 +264,13 @@ def _start_state(scenario: Scenario) -> State:
 
 
 class _Explorer:
-    def __init__(self, scenario: Scenario, max_states: int, reduce: bool) -> None:
+    def __init__(self, scenario: Scenario, max_states: int, reduce: bool, skips: bool = False) -> None:
         self.s = scenario
         self.max_states = max_states
+        self.skips = skips
         self.track_score = _uses_score(scenario)
-        self.private = _private_nodes(scenario, self.track_score) if reduce else set()
+        # a skip is enabled wherever its role holds a task and is never private (module docstring)
+        self.private = _private_nodes(scenario, self.track_score) if reduce and not skips else set()
         self.roles = list(scenario.roles)
         self._relevance()
         self.index: dict[Hashable, int] = {}
@@ -357,13 +378,15 @@ class _Explorer:
         self.traps_seen.update(st.sprung)
         return idx, True
 
-    def role_moves(self, st: State, role: str) -> Iterator[tuple[Move, Choose, float]]:
+    def role_moves(self, st: State, role: str) -> Iterator[tuple[Move, Choose | Skip, float]]:
         rs = st.roles[role]
         if rs.task is None or rs.node is None:
             return
         now = max(st.now, rs.locked_until)  # a lock-out delays, never blocks
         for index in visible_choices(self.s, st, rs.task, rs.node):
             yield Move(role, rs.task, rs.node, index), Choose(role, index, rs.node), now
+        if self.skips:  # the facilitator may skip even a locked-out role's task
+            yield Move(role, rs.task, rs.node, -1, skip=True), Skip(role), st.now
 
     def expand(self, idx: int, st: State, queue: deque[tuple[int, State]]) -> None:
         self.expanded[idx] = True
@@ -391,7 +414,7 @@ class _Explorer:
             results = [self._try(st, m) for r in holders for m in self.role_moves(st, r)]
         self._record(idx, results, queue)
 
-    def _try(self, st: State, m: tuple[Move, Choose, float]) -> tuple[Move, State]:
+    def _try(self, st: State, m: tuple[Move, Choose | Skip, float]) -> tuple[Move, State]:
         move, action, now = m
         return move, step(self.s, st, action, now)[1]
 
@@ -605,7 +628,9 @@ def _longest_runs(succ: list[list[tuple[int, int]]], member: list[bool]) -> list
 
 
 def describe_move(scenario: Scenario, move: Move) -> str:
-    """e.g. 李达 选择「每地派两名代表」（陷阱：只通知两地）."""
+    """e.g. 李达 选择「每地派两名代表」（陷阱：只通知两地）, or 主持人跳过 李达 的《发出通知》."""
+    if move.skip:
+        return f"主持人跳过 {scenario.role_name(move.role)} 的《{scenario.tasks[move.task].title}》"
     choice = scenario.choice(move.task, move.node, move.choice)
     text = f"{scenario.role_name(move.role)} 选择「{choice.text.strip()}」"
     if choice.trap is not None:
@@ -708,10 +733,16 @@ def _kind_of_stuck(state: State) -> str:
 # --- the front door -------------------------------------------------------------------------------
 
 
-def verify(scenario: Scenario, max_states: int = 1_000_000, reduce: bool = True) -> VerifyReport:
-    """Explore every reachable team state (up to ``max_states``) and report what can go wrong."""
+def verify(
+    scenario: Scenario, max_states: int = 1_000_000, reduce: bool = True, skips: bool = False
+) -> VerifyReport:
+    """Explore every reachable team state (up to ``max_states``) and report what can go wrong.
+
+    ``skips=True`` also explores the facilitator skipping any role's current task (and turns the
+    partial-order reduction off, see the module docstring).
+    """
     t0 = time.perf_counter()
-    ex = _Explorer(scenario, max(1, max_states), reduce)
+    ex = _Explorer(scenario, max(1, max_states), reduce, skips)
     ex.run()
     an = _Analysis(ex)
     report = VerifyReport(
@@ -722,6 +753,7 @@ def verify(scenario: Scenario, max_states: int = 1_000_000, reduce: bool = True)
         seconds=0.0,
         max_states=max_states,
         reduced_states=ex.reduced_states,
+        skips=skips,
     )
     _collect_findings(scenario, ex, an, report)
     if ex.complete:

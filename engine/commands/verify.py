@@ -32,11 +32,20 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="不做偏序约简：步数统计精确，但状态更多 / no partial-order reduction",
     )
+    parser.add_argument(
+        "--skips",
+        action="store_true",
+        help="同时探索主持人跳过任一角色当前任务的情况 / "
+        "also explore the facilitator skipping any role's current task",
+    )
     parser.set_defaults(func=main)
 
 
 def _move_json(scenario: Scenario, move: Move) -> dict[str, Any]:
-    return {**asdict(move), "role_name": scenario.role_name(move.role), "text": describe_move(scenario, move)}
+    data = {**asdict(move), "role_name": scenario.role_name(move.role), "text": describe_move(scenario, move)}
+    if move.skip:
+        data["choice"] = None
+    return data
 
 
 def _finding_json(scenario: Scenario, f: Finding) -> dict[str, Any]:
@@ -60,6 +69,7 @@ def report_json(scenario: Scenario, report: VerifyReport, warnings: list[str]) -
         "seconds": round(report.seconds, 3),
         "states_per_second": round(report.states_per_second),
         "reduced_states": report.reduced_states,
+        "skips": report.skips,
         "deadlock_states": report.deadlock_states,
         "unwinnable_states": report.unwinnable_states,
         "deadlocks": [_finding_json(scenario, f) for f in report.deadlocks],
@@ -82,7 +92,7 @@ def _steps(value: int | None) -> str:
 
 def print_report(scenario: Scenario, report: VerifyReport, warnings: list[str]) -> None:
     s = scenario
-    print(f"验证 {s.file}（{s.title}）")
+    print(f"验证 {s.file}（{s.title}）" + ("，包含主持人跳过" if report.skips else ""))
     print(
         f"探索了 {report.states} 个团队状态、{report.transitions} 步，用时 {report.seconds:.2f} 秒"
         f"（每秒 {report.states_per_second:.0f} 个状态）"
@@ -91,6 +101,10 @@ def print_report(scenario: Scenario, report: VerifyReport, warnings: list[str]) 
         print(
             f"⚠ 已达到上限 --max-states {report.max_states}，探索未完成：以下结论只覆盖已探索的部分。"
             f"请调大上限再试，如 --max-states {report.max_states * 10}"
+        )
+    if report.skips:
+        print(
+            "（包含主持人跳过：每个局面下都可能跳过任一角色手上的任务；为此不做偏序约简，步数统计是精确的）"
         )
     if report.deadlocks:
         print(f"✗ 发现僵局（{report.deadlock_states} 个状态）：")
@@ -142,7 +156,7 @@ def print_report(scenario: Scenario, report: VerifyReport, warnings: list[str]) 
 @run
 def main(args: argparse.Namespace) -> int:
     scenario = open_scenario(args.path)
-    report = verify(scenario, max_states=args.max_states, reduce=not args.exact)
+    report = verify(scenario, max_states=args.max_states, reduce=not args.exact, skips=args.skips)
     warnings = [
         str(p) for p in balance_problems(scenario, waits=report.role_wait if report.complete else None)
     ]
