@@ -11,3 +11,8 @@ Modules, one concept each:
 - ``chart``: draws that timeline on the results screen
 - ``scenes/``: title, choose, setup, play, results (one module each)
 """
+
+import os
+
+# pygame prints a version banner on import; players and organizers should not see it.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
