@@ -14,7 +14,7 @@ from typing import Any
 from .conditions import unmet_tasks
 from .model import Choice, FlagValue
 from .scenario import Scenario
-from .state import Event, State, Wait, apply_event
+from .state import Event, State, apply_event
 
 
 class RuleViolation(Exception):
@@ -87,32 +87,21 @@ def visible_choices(scenario: Scenario, state: State, task: str, node: str) -> l
     return [i for i, c in enumerate(scenario.node(task, node).choices) if offered(scenario, state, c)]
 
 
+def in_play(scenario: Scenario, state: State, task_id: str) -> bool:
+    """Counts towards the team's progress: not cancelled, and not a dormant remedial task."""
+    return task_id not in state.cancelled and (
+        not scenario.tasks[task_id].remedial or task_id in state.activated
+    )
+
+
 def is_open(scenario: Scenario, state: State, task_id: str) -> bool:
-    """Still to be done by someone: not finished, not cancelled, and not a dormant remedial."""
-    if task_id in state.done or task_id in state.cancelled:
-        return False
-    return not scenario.tasks[task_id].remedial or task_id in state.activated
-
-
-def task_ready(scenario: Scenario, state: State, task_id: str) -> bool:
-    req = scenario.tasks[task_id].requires
-    return req is None or scenario.holds(req, state)
+    """Still to be done by someone (the rules' hot paths inline this same test)."""
+    return task_id not in state.done and in_play(scenario, state, task_id)
 
 
 def tasks_total(scenario: Scenario, state: State) -> int:
     """Tasks that count towards progress: all but cancelled and dormant remedial ones."""
-    return sum(
-        1
-        for t in scenario.tasks.values()
-        if t.id not in state.cancelled and (not t.remedial or t.id in state.activated)
-    )
-
-
-def actionable_roles(state: State) -> list[str]:
-    """Roles holding an open task (possibly locked out for a while)."""
-    if state.status != "active":
-        return []
-    return [r for r, rs in state.roles.items() if rs.task is not None]
+    return sum(1 for t in scenario.tasks if in_play(scenario, state, t))
 
 
 # --- the decision ------------------------------------------------------------------------------
@@ -383,8 +372,3 @@ def step(
     else:  # pragma: no cover - exhaustive
         raise TypeError(action)
     return turn.events, turn.state
-
-
-def waiting_for(state: State, role: str) -> Wait | None:
-    rs = state.roles.get(role)
-    return rs.waiting if rs else None

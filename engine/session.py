@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clock import Clock, SystemClock
-from .loader import load_scenario, parse_scenario
+from .loader import parse_scenario
 from .problems import ScenarioInvalid
 from .rules import Action, Resume, Start, step
 from .scenario import Scenario, content_hash
@@ -131,7 +131,3 @@ def _summary(state: State) -> dict[str, object]:
         "ending": state.ending,
         "ended_at": state.now if state.over else None,
     }
-
-
-def open_scenario(path: str | Path) -> Scenario:
-    return load_scenario(path)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .conditions import unmet_events
-from .rules import tasks_total, visible_choices
+from .rules import in_play, tasks_total, visible_choices
 from .scenario import Scenario
 from .state import Event, State
 
@@ -100,11 +100,7 @@ def role_view(scenario: Scenario, state: State, role_id: str, now: float) -> Rol
         title=role.title or "",
         player=state.players.get(role_id, ""),
         tasks_done=sum(1 for t in mine if t in state.done),
-        tasks_total=sum(
-            1
-            for t in mine
-            if t not in state.cancelled and (not scenario.tasks[t].remedial or t in state.activated)
-        ),
+        tasks_total=sum(1 for t in mine if in_play(scenario, state, t)),
         traps=rs.traps,
     )
     if state.over:
