@@ -142,8 +142,22 @@ def role_view(scenario: Scenario, state: State, role_id: str, now: float) -> Rol
     return RoleView(status="finished", **base)  # type: ignore[arg-type]
 
 
-def team_view(scenario: Scenario, state: State, now: float, events: list[Event] | None = None) -> TeamView:
-    recent = [line for e in (events or [])[-40:] if (line := describe(scenario, e))][-6:]
+def recent_feed(scenario: Scenario, events: list[Event]) -> list[str]:
+    """The last few lines worth showing in the team's event feed."""
+    return [line for e in events[-40:] if (line := describe(scenario, e))][-6:]
+
+
+def team_view(
+    scenario: Scenario,
+    state: State,
+    now: float,
+    events: list[Event] | None = None,
+    recent: list[str] | None = None,
+) -> TeamView:
+    """The team bar and every role; pass ``recent`` (from :func:`recent_feed`) to reuse a feed
+    already built, e.g. once per new event instead of once per frame."""
+    if recent is None:
+        recent = recent_feed(scenario, events or [])
     end = state.now if state.over else now
     return TeamView(
         title=scenario.title,

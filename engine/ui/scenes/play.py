@@ -14,7 +14,7 @@ import pygame
 from ...rules import Abandon, Choose, Hint, Pause, RuleViolation, Skip, Unpause
 from ...session import Session
 from ...store import StoreError
-from ...view import RoleView, TeamView, format_duration, team_view
+from ...view import RoleView, TeamView, format_duration, recent_feed, team_view
 from .. import theme as th
 from ..app import App, Scene
 from ..notices import Notice, notices
@@ -45,14 +45,23 @@ class PlayScene(Scene):
         self.menu: str | None = None  # None | "main" | "hint" | "skip" | "end"
         self.flash = ""
         self.flash_until = 0.0
-        self.team: TeamView = team_view(session.scenario, session.state, app.clock.now(), session.events)
+        self._feed: list[str] = []
+        self._feed_len = -1
+        self.team: TeamView = self.view_now(app.clock.now())
         self._focus_next_active()
 
     # --- state --------------------------------------------------------------------------
 
+    def view_now(self, now: float) -> TeamView:
+        """The team view for this frame; the event feed is rebuilt only when the log grew."""
+        s = self.session
+        if self._feed_len != len(s.events):
+            self._feed, self._feed_len = recent_feed(s.scenario, s.events), len(s.events)
+        return team_view(s.scenario, s.state, now, recent=self._feed)
+
     def update(self, now: float) -> None:
         s = self.session
-        self.team = team_view(s.scenario, s.state, now, s.events)
+        self.team = self.view_now(now)
         if s.state.over and not self.queue and self.menu is None:
             from .results import ResultsScene
 
@@ -71,9 +80,7 @@ class PlayScene(Scene):
         for e in events:
             if e.kind == "node_entered" or (e.kind == "task_opened" and e.role):
                 self.app.ui.scroll.pop(f"text:{e.role}", None)
-        self.team = team_view(
-            self.session.scenario, self.session.state, self.app.clock.now(), self.session.events
-        )
+        self.team = self.view_now(self.app.clock.now())
 
     def say(self, text: str) -> None:
         self.flash = text
