@@ -84,7 +84,7 @@ class Session:
             team,
             assignment,
             events,
-            _summary(state),
+            state,
         )
         return cls(scenario, store, sid, clock, state, list(events))
 
@@ -112,22 +112,22 @@ class Session:
         return session
 
     def act(self, action: Action) -> list[Event]:
-        """Apply an action: decide, commit, then update memory. Raises RuleViolation/StoreError."""
-        events, new_state = step(self.scenario, self.state, action, self.clock.now())
-        self.store.append(self.id, self.state.seq + 1, events, _summary(new_state))
-        self.state = new_state
+        """Apply an action: decide, commit, then acknowledge. Raises RuleViolation/StoreError.
+
+        The rules advance ``self.state`` in place (a copy per click is a visible share of its
+        cost); they check everything before changing anything, and if the commit fails the
+        state is rebuilt from the acknowledged events, so memory never runs ahead of the disk.
+        """
+        first_seq = self.state.seq + 1
+        events, state = step(self.scenario, self.state, action, self.clock.now(), in_place=True)
+        try:
+            self.store.append(self.id, first_seq, events, state)
+        except BaseException:
+            self.state = fold(self.events)
+            raise
         self.events.extend(events)
         return events
 
     def mark_resumed(self) -> None:
         if not self.state.over:
             self.act(Resume())
-
-
-def _summary(state: State) -> dict[str, object]:
-    return {
-        "status": state.status,
-        "score": state.score,
-        "ending": state.ending,
-        "ended_at": state.now if state.over else None,
-    }

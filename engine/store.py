@@ -1,11 +1,14 @@
-"""The local session store: one SQLite file, an append-only event log per session.
+"""The local session store: one SQLite file, an append-only log of steps per session.
 
     StoreError(Exception)      -- the file cannot be used; the message says why and what to do.
       StoreConflict            -- another writer appended to the same session first.
 
-sqlite-utils owns the schema, migrations and queries; the hot path (one action = one
-transaction of a few event rows) uses the same connection with plain executemany, because
-``table.insert`` per call costs several times a bare commit (see bench/).
+A *step* is one acknowledged action: one row holding that action's time, its events (a JSON
+array of ``[kind, data]``, numbered ``seq`` .. ``upto`` within the session; an event's role is
+``data["role"]``) and the session's status, score and ending after it. One row per action keeps the hot path one INSERT, a single
+statement and so its own atomic transaction: about the cost of a bare one-row commit (see
+bench/). The session list reads its summary from each session's last step, so nothing else is
+updated per action. sqlite-utils owns the schema, migrations and queries.
 
 Durability: WAL journal; ``synchronous=FULL`` by default, so an acknowledged action survives a
 power cut, not just a crashed process (a human clicks a few times a minute; 0.3 ms is nothing).
@@ -25,21 +28,27 @@ from typing import Any
 
 import sqlite_utils
 
-from .state import Event
+from .state import Event, State, apply_event
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_ID = "qingjing"
 ENV_DB = "QINGJING_DB"
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another team's transaction before giving up
+OVER = ("ended", "stuck", "abandoned")
 
-# One encoder for every event: ``json.dumps(..., ensure_ascii=False)`` builds a new encoder per
-# call, which is a visible share of an action's cost.
+# One encoder for every step: ``json.dumps(..., ensure_ascii=False)`` builds a new encoder per
+# call. An action's events share its time, stored once: floats are the slowest thing to encode.
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _decode_json = json.loads
-_INSERT_EVENT = "INSERT INTO events (session_id, seq, at, kind, role, data) VALUES (?, ?, ?, ?, ?, ?)"
-_UPDATE_SUMMARY = (
-    "UPDATE sessions SET status = ?, score = ?, ending = ?, updated_at = ?, ended_at = ?, events = ?"
-    " WHERE id = ?"
+_INSERT_STEP = "INSERT INTO steps (session_id, seq, upto, at, status, score, ending, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+# The session list: fixed facts from `sessions`, the rest from each session's last step.
+_SESSION_ROWS = (
+    "SELECT s.id, s.scenario_hash, s.scenario_id, s.scenario_title, s.scenario_path, s.team,"
+    " coalesce(st.status, 'new'), coalesce(st.score, 0), st.ending, s.started_at,"
+    " coalesce(st.at, s.started_at), CASE WHEN st.status IN ('ended', 'stuck', 'abandoned') THEN st.at END,"
+    " coalesce(st.upto, 0)"
+    " FROM sessions s LEFT JOIN steps st ON st.session_id = s.id"
+    " AND st.seq = (SELECT max(seq) FROM steps WHERE session_id = s.id)"
 )
 
 
@@ -137,6 +146,59 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     )
     db.table("sessions").create_index(["scenario_id"])
     db.table("sessions").create_index(["started_at"])
+
+
+@migration(2)
+def _steps_v2(db: sqlite_utils.Database) -> None:
+    """One row per action instead of one per event, and no per-action summary update.
+
+    A v1 log has no action boundaries; consecutive events with the same time came from one
+    action (the rules stamp an action's events with one time), so they become one step. The
+    status and score after each step come from folding the log, as the reports always did.
+    """
+    db.table("steps").create(
+        {
+            "session_id": str,
+            "seq": int,
+            "upto": int,
+            "at": float,
+            "status": str,
+            "score": int,
+            "ending": str,
+            "events": str,
+        },
+        pk=("session_id", "seq"),
+        not_null={"session_id", "seq", "upto", "at", "status", "score", "events"},
+    )
+    conn = db.conn
+    for (session_id,) in conn.execute("SELECT id FROM sessions ORDER BY started_at, id").fetchall():
+        rows = conn.execute(
+            "SELECT seq, at, kind, role, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+        ).fetchall()
+        state, batch, steps = State(), [], []
+        for i, (seq, at, kind, role, data) in enumerate(rows):
+            event = Event(kind, at, _decode_json(data), role)
+            apply_event(state, event)
+            batch.append(event)
+            if i + 1 == len(rows) or rows[i + 1][1] != at:
+                first = seq - len(batch) + 1
+                steps.append(
+                    (
+                        session_id,
+                        first,
+                        seq,
+                        at,
+                        state.status,
+                        state.score,
+                        state.ending,
+                        _encode_events(batch),
+                    )
+                )
+                batch = []
+        conn.executemany(_INSERT_STEP, steps)
+    conn.execute("DROP TABLE events")
+    for column in ("status", "score", "ending", "updated_at", "ended_at", "events"):
+        conn.execute(f"ALTER TABLE sessions DROP COLUMN {column}")
 
 
 class Store:
@@ -291,10 +353,13 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------
 
-    def _write(self, fn: Callable[[sqlite3.Connection], None]) -> None:
-        """Run ``fn`` in one BEGIN IMMEDIATE ... COMMIT; on any failure nothing of it is kept."""
+    def _refuse_if_readonly(self) -> None:
         if self.readonly:
             raise StoreError(f"{self.path} 是只读的，无法保存进度；请改为可写，或用 --db 指定另一个文件")
+
+    def _write(self, fn: Callable[[sqlite3.Connection], None]) -> None:
+        """Run ``fn`` in one BEGIN IMMEDIATE ... COMMIT; on any failure nothing of it is kept."""
+        self._refuse_if_readonly()
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -313,11 +378,17 @@ class Store:
             raise StoreError(self._explain(exc)) from None
 
     @staticmethod
-    def _event_rows(session_id: str, first_seq: int, events: Iterable[Event]) -> list[tuple[Any, ...]]:
-        return [
-            (session_id, first_seq + i, e.at, e.kind, e.role, _encode_json(e.data))
-            for i, e in enumerate(events)
-        ]
+    def _step_row(session_id: str, first_seq: int, events: list[Event], state: State) -> tuple[Any, ...]:
+        return (
+            session_id,
+            first_seq,
+            first_seq + len(events) - 1,
+            events[-1].at,
+            state.status,
+            state.score,
+            state.ending,
+            _encode_events(events),
+        )
 
     def begin_session(
         self,
@@ -331,9 +402,9 @@ class Store:
         team: str,
         players: dict[str, str],
         events: list[Event],
-        summary: dict[str, Any],
+        state: State,
     ) -> None:
-        """Store the scenario text (once per hash), the session row and its first events, atomically."""
+        """Store the scenario text (once per hash), the session row and its first step, atomically."""
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -351,89 +422,46 @@ class Store:
             )
             conn.execute(
                 "INSERT INTO sessions (id, scenario_hash, scenario_id, scenario_title, scenario_path, team,"
-                " status, score, ending, started_at, updated_at, ended_at, events)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    scenario_hash,
-                    scenario_id,
-                    scenario_title,
-                    scenario_path,
-                    team,
-                    summary["status"],
-                    summary["score"],
-                    summary["ending"],
-                    events[0].at,
-                    events[-1].at,
-                    summary["ended_at"],
-                    len(events),
-                ),
+                " started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, scenario_hash, scenario_id, scenario_title, scenario_path, team, events[0].at),
             )
             conn.executemany(
                 "INSERT INTO players (session_id, role, player) VALUES (?, ?, ?)",
                 [(session_id, role, player) for role, player in players.items()],
             )
-            conn.executemany(_INSERT_EVENT, self._event_rows(session_id, 1, events))
+            conn.execute(_INSERT_STEP, self._step_row(session_id, 1, events, state))
 
         self._write(write)
 
-    def append(self, session_id: str, first_seq: int, events: list[Event], summary: dict[str, Any]) -> None:
-        """Append one action's events (seq numbers from ``first_seq``) and update the summary row.
+    def append(self, session_id: str, first_seq: int, events: list[Event], state: State) -> None:
+        """Store one action: its events (numbered from ``first_seq``) and ``state``, the session after them.
 
-        The primary key (session, seq) makes a concurrent double-append fail as StoreConflict
-        instead of silently interleaving two histories. This is the hot path of every click:
-        plain statements (cached by sqlite3) in one BEGIN IMMEDIATE ... COMMIT.
+        This is the hot path of every click: one INSERT, which SQLite runs as its own
+        transaction, so the step is all there or not at all. The primary key (session, seq)
+        makes a concurrent double-append fail as StoreConflict instead of silently interleaving
+        two histories.
         """
         if not events:
             return
-        rows = [
-            (session_id, seq, e.at, e.kind, e.role, _encode_json(e.data))
-            for seq, e in enumerate(events, start=first_seq)
-        ]
-        summary_row = (
-            summary["status"],
-            summary["score"],
-            summary["ending"],
-            events[-1].at,
-            summary["ended_at"],
-            first_seq + len(events) - 1,
-            session_id,
-        )
-
-        def write(conn: sqlite3.Connection) -> None:
-            conn.executemany(_INSERT_EVENT, rows)
-            conn.execute(_UPDATE_SUMMARY, summary_row)
-
-        self._write(write)
+        self._refuse_if_readonly()
+        try:
+            self.conn.execute(_INSERT_STEP, self._step_row(session_id, first_seq, events, state))
+        except sqlite3.IntegrityError:
+            raise StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作") from None
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(exc)) from None
 
     # --- reading -----------------------------------------------------------------------
 
     def events(self, session_id: str) -> list[Event]:
         rows = self._read(
-            "SELECT seq, at, kind, role, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+            "SELECT seq, upto, at, events FROM steps WHERE session_id = ? ORDER BY seq", (session_id,)
         )
-        out = []
-        for expected, (seq, at, kind, role, data) in enumerate(rows, start=1):
-            if seq != expected:
-                raise StoreError(
-                    f"会话 {session_id} 的事件序号不连续（缺少第 {expected} 条）；数据可能被外部修改"
-                )
-            try:
-                payload = _decode_json(data)
-            except ValueError:
-                raise StoreError(
-                    f"会话 {session_id} 的第 {seq} 条事件无法读取；数据可能被外部修改或已损坏"
-                ) from None
-            out.append(Event(kind, at, payload, role))
-        return out
+        return events_of_steps(session_id, rows)
 
     def sessions(self, scenario_id: str | None = None) -> list[SessionRow]:
-        where, args = ("WHERE scenario_id = ?", [scenario_id]) if scenario_id else ("", [])
-        rows = self._read(
-            "SELECT id, scenario_hash, scenario_id, scenario_title, scenario_path, team, status, score,"
-            f" ending, started_at, updated_at, ended_at, events FROM sessions {where} ORDER BY started_at DESC",
-            args,
-        )
+        where, args = (" WHERE s.scenario_id = ?", [scenario_id]) if scenario_id else ("", [])
+        rows = self._read(f"{_SESSION_ROWS}{where} ORDER BY s.started_at DESC", args)
         return [SessionRow(*row) for row in rows]
 
     def session(self, session_id: str) -> SessionRow:
@@ -458,3 +486,28 @@ class Store:
         if row is None:
             raise StoreError(f"数据库中缺少场景 {scenario_hash[:12]}…；数据可能被外部修改")
         return row[0], row[1]
+
+
+def _encode_events(events: list[Event]) -> str:
+    return _encode_json([(e.kind, e.data) for e in events])
+
+
+def events_of_steps(session_id: str, steps: Iterable[tuple[int, int, float, str]]) -> list[Event]:
+    """A session's events from its stored steps ``(seq, upto, at, events JSON)`` in seq order.
+
+    Refuses, in Chinese, a log with a gap or an unreadable step: a report built on it would be
+    wrong without saying so."""
+    out: list[Event] = []
+    for seq, upto, at, payload in steps:
+        if seq != len(out) + 1:
+            raise StoreError(
+                f"会话 {session_id} 的事件序号不连续（缺少第 {len(out) + 1} 条）；数据可能被外部修改"
+            )
+        try:
+            batch = [Event(kind, at, data, data.get("role")) for kind, data in _decode_json(payload)]
+        except (ValueError, TypeError, AttributeError):
+            batch = []
+        if not batch or len(batch) != upto - seq + 1:
+            raise StoreError(f"会话 {session_id} 的第 {seq} 条事件无法读取；数据可能被外部修改或已损坏")
+        out.extend(batch)
+    return out

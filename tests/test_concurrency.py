@@ -20,7 +20,7 @@ from engine.clock import ManualClock
 from engine.rules import Choose, visible_choices
 from engine.scenario import Scenario
 from engine.session import Session
-from engine.store import Store, StoreConflict, StoreError
+from engine.store import SCHEMA_VERSION, Store, StoreConflict, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAMS = 8
@@ -81,13 +81,12 @@ def test_eight_teams_into_one_store(tmp_path: Path, tutorial: Scenario) -> None:
     for row in rows:
         seed = int(row.team.split("-")[1])
         events = store.events(row.id)  # raises unless seq is exactly 1..n
-        seqs = [
-            s
-            for (s,) in store.conn.execute(
-                "SELECT seq FROM events WHERE session_id = ? ORDER BY seq", (row.id,)
-            )
-        ]
-        assert seqs == list(range(1, len(events) + 1))
+        # one step per action, numbered by its first event: strictly increasing, no gap
+        steps = store.conn.execute(
+            "SELECT seq, upto FROM steps WHERE session_id = ? ORDER BY seq", (row.id,)
+        ).fetchall()
+        assert [seq for seq, _ in steps] == [1] + [upto + 1 for _, upto in steps[:-1]]
+        assert all(upto >= seq for seq, upto in steps) and steps[-1][1] == len(events)
         expected = play_bot_session(tutorial, POLICIES[seed % 3], seed=seed, team=row.team)
         assert events == expected.events, f"session {row.id} ({row.team}) differs from its bot game"
         assert (row.status, row.score, row.events) == (
@@ -95,7 +94,7 @@ def test_eight_teams_into_one_store(tmp_path: Path, tutorial: Scenario) -> None:
             expected.state.score,
             len(events),
         )
-    total = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    total = store.conn.execute("SELECT sum(upto - seq + 1) FROM steps").fetchone()[0]
     assert total == sum(r.events for r in rows)
     store.close()
 
@@ -157,5 +156,7 @@ def test_many_processes_create_the_same_new_store_at_once(tmp_path: Path) -> Non
         os.close(report_read)
         assert codes == [0] * 8, errors.decode()
         store = Store(db)
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )
         store.close()

@@ -8,6 +8,7 @@ understand.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import sqlite3
@@ -20,7 +21,7 @@ import pytest
 import engine.store as store_mod
 from engine.bots import play_bot_session
 from engine.clock import ManualClock
-from engine.rules import Choose, visible_choices
+from engine.rules import Choose, Unpause, visible_choices
 from engine.scenario import Scenario
 from engine.session import Session
 from engine.state import fold
@@ -291,12 +292,12 @@ def test_full_database_refuses_the_action_and_loses_nothing(tmp_path: Path, tuto
                 failures += 1
                 break
             continue
-        before_state, before_events = session.state, list(session.events)
+        before_state, before_events = session.state.copy(), list(session.events)
         try:
             session.act(move)
         except StoreError as exc:
             assert "磁盘已满" in str(exc) and "不会丢失" in str(exc)
-            assert session.state is before_state and session.events == before_events
+            assert session.state == before_state and session.events == before_events
             assert not store.conn.in_transaction
             failures += 1
             break
@@ -337,18 +338,20 @@ def test_migration_to_a_new_version_keeps_the_data(
 
     calls: list[int] = []
 
-    def to_v2(database: object) -> None:
-        calls.append(2)
+    nxt = store_mod.SCHEMA_VERSION + 1
+
+    def to_next(database: object) -> None:
+        calls.append(nxt)
         import sqlite_utils
 
         assert isinstance(database, sqlite_utils.Database)
         database.execute("ALTER TABLE sessions ADD COLUMN note TEXT")
         database.execute("UPDATE sessions SET note = 'migrated'")
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 2, to_v2)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(store_mod.MIGRATIONS, nxt, to_next)
     new = Store(db)
-    assert new.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert new.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(nxt),)
     assert {r.id for r in new.sessions()} == {r.id for r in rows}
     assert all(new.events(sid) == log for sid, log in logs.items())
     assert {n for (n,) in new.conn.execute("SELECT note FROM sessions")} == {"migrated"}
@@ -356,7 +359,49 @@ def test_migration_to_a_new_version_keeps_the_data(
     play_bot_session(tutorial, "expert", seed=9, store=new)
     new.close()
     Store(db).close()
-    assert calls == [2], "a migration runs once"
+    assert calls == [nxt], "a migration runs once"
+
+
+def test_a_v1_store_migrates_to_steps_and_keeps_every_event(tmp_path: Path) -> None:
+    """tests/fixtures/store_v1.db was written by the v1 code (one row per event, a summary row
+    updated per action): three finished sessions, one paused after a hint and a skip, one
+    abandoned. After the migration every event, summary and seq is as it was, resume works,
+    and the next action is stored as a step."""
+    db = tmp_path / "v1.db"
+    db.write_bytes((ROOT / "tests" / "fixtures" / "store_v1.db").read_bytes())
+    raw = sqlite3.connect(db)
+    old_events: dict[str, list[tuple[object, ...]]] = {}
+    for sid, at, kind, role, data in raw.execute(
+        "SELECT session_id, at, kind, role, data FROM events ORDER BY session_id, seq"
+    ):
+        old_events.setdefault(sid, []).append((kind, at, json.loads(data), role))
+    old_rows = {
+        r[0]: r[1:]
+        for r in raw.execute("SELECT id, status, score, ending, updated_at, ended_at, events FROM sessions")
+    }
+    raw.close()
+    assert len(old_rows) == 5 and {r[0] for r in old_rows.values()} == {"ended", "paused", "abandoned"}
+
+    store = Store(db)
+    assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(store_mod.SCHEMA_VERSION),
+    )
+    assert "events" not in store.db.table_names()
+    rows = {r.id: r for r in store.sessions()}
+    assert rows.keys() == old_rows.keys()
+    for sid, row in rows.items():
+        assert [tuple(e) for e in store.events(sid)] == old_events[sid]
+        assert (row.status, row.score, row.ending, row.updated_at, row.ended_at, row.events) == old_rows[sid]
+    # fewer rows than events: an action's events became one step
+    steps = store.conn.execute("SELECT count(*) FROM steps").fetchone()[0]
+    assert steps < sum(len(v) for v in old_events.values())
+    paused = next(r for r in rows.values() if r.status == "paused")
+    session = Session.resume(store, paused.id, ManualClock(paused.updated_at + 1), check_file=False)
+    assert session.state == fold(store.events(paused.id))
+    session.act(Unpause())
+    assert store.session(paused.id).status == "active"
+    assert store.events(paused.id) == session.events
+    store.close()
 
 
 def test_a_failing_migration_leaves_the_store_as_it_was(
@@ -373,15 +418,67 @@ def test_a_failing_migration_leaves_the_store_as_it_was(
         database.execute("CREATE TABLE half_done (x TEXT)")
         database.execute("THIS IS NOT SQL")
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 2, broken)
+    current = store_mod.SCHEMA_VERSION
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(store_mod.MIGRATIONS, current + 1, broken)
     with pytest.raises(StoreError):
         Store(db)
     monkeypatch.undo()
     store = Store(db)
     tables = set(store.db.table_names())
     assert "half_done" not in tables
-    assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+    assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(current),
+    )
     assert len(store.sessions()) == 2
     store.close()
     assert digest(db) == before
+
+
+# --- a log edited by hand ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (
+            "UPDATE steps SET events = '[[\"choice_made\"' WHERE seq = (SELECT max(seq) FROM steps)",
+            "无法读取",
+        ),
+        ("UPDATE steps SET events = '[]' WHERE seq = (SELECT max(seq) FROM steps)", "无法读取"),
+        ("UPDATE steps SET upto = upto + 1 WHERE seq = (SELECT max(seq) FROM steps)", "无法读取"),
+        ("DELETE FROM steps WHERE seq = (SELECT min(seq) FROM steps WHERE seq > 1)", "不连续"),
+    ],
+)
+def test_a_tampered_log_is_reported_not_replayed(
+    tmp_path: Path, tutorial: Scenario, tamper: str, message: str
+) -> None:
+    db = tmp_path / "tampered.db"
+    filled_store(db, tutorial, sessions=1)
+    conn = sqlite3.connect(db)
+    conn.execute(tamper)
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    (row,) = store.sessions()
+    with pytest.raises(StoreError, match=message):
+        store.events(row.id)
+    store.close()
+    report = subprocess.run(
+        [
+            sys.executable,
+            "play.py",
+            "report",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert report.returncode == 2 and "Traceback" not in report.stderr and message in report.stderr

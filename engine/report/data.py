@@ -10,7 +10,6 @@ all selected sessions, and each distinct scenario text is parsed once.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -21,8 +20,7 @@ from ..loader import parse_scenario
 from ..metrics import CohortMetrics, PlayerRow, SessionMetrics, TeamRow, cohort_metrics, session_metrics
 from ..problems import ScenarioInvalid
 from ..scenario import Scenario
-from ..state import Event
-from ..store import Store, StoreError
+from ..store import Store, StoreError, events_of_steps
 
 
 @dataclass(frozen=True)
@@ -129,18 +127,15 @@ def _load_review(store: Store, filters: Filters, now: float | None) -> Review:
     rows = conn.execute(f"SELECT s.id, s.scenario_hash FROM sessions s{where}", args).fetchall()
     scenarios = _scenarios(store, {h for _, h in rows})
     hash_of = dict(rows)
-    logs: dict[str, list[Event]] = {sid: [] for sid in hash_of}
+    steps: dict[str, list[tuple[int, int, float, str]]] = {sid: [] for sid in hash_of}
     cursor = conn.execute(
-        "SELECT e.session_id, e.seq, e.at, e.kind, e.role, e.data FROM events e"
-        f" JOIN sessions s ON s.id = e.session_id{where} ORDER BY e.session_id, e.seq",
+        "SELECT st.session_id, st.seq, st.upto, st.at, st.events FROM steps st"
+        f" JOIN sessions s ON s.id = st.session_id{where} ORDER BY st.session_id, st.seq",
         args,
     )
-    loads = json.loads
-    for sid, seq, at, kind, role, data in cursor:
-        log = logs[sid]
-        if seq != len(log) + 1:
-            raise StoreError(f"会话 {sid} 的事件序号不连续（缺少第 {len(log) + 1} 条）；数据可能被外部修改")
-        log.append(Event(kind, at, loads(data), role))
+    for sid, seq, upto, at, payload in cursor:
+        steps[sid].append((seq, upto, at, payload))
+    logs = {sid: events_of_steps(sid, rows) for sid, rows in steps.items()}
     sessions = []
     notes = []
     for sid, log in logs.items():
