@@ -31,6 +31,8 @@ def pick_choice(scenario: Scenario, state: State, role: str, policy: Policy, rng
     rs = state.roles[role]
     assert rs.task is not None and rs.node is not None
     offered = visible_choices(scenario, state, rs.task, rs.node)
+    if policy == "random":
+        return rng.choice(offered)
     node = scenario.node(rs.task, rs.node)
     safe = [i for i in offered if node.choices[i].trap is None]
     if policy == "expert" and safe:
@@ -75,12 +77,12 @@ def play_bot_session(
     actions = 0
     while state.status == "active" and actions < MAX_ACTIONS:
         now = clock.now()
-        holding = [r for r, rs in state.roles.items() if rs.task is not None]
-        ready = [r for r in holding if state.roles[r].locked_until <= now]
+        ready = [r for r, rs in state.roles.items() if rs.task is not None and rs.locked_until <= now]
         if not ready:
+            holding = [rs.locked_until for rs in state.roles.values() if rs.task is not None]
             if not holding:
                 break  # stuck: the rules already recorded it
-            clock.sleep(min(state.roles[r].locked_until for r in holding) - now)
+            clock.sleep(min(holding) - now)
             continue
         role = rng.choice(ready)
         clock.advance(rng.uniform(*think))

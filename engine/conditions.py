@@ -105,6 +105,30 @@ def iter_conditions(cond: Condition, path: Path) -> Iterator[tuple[Condition, Pa
         yield from iter_conditions(cond.not_, (*path, "not"))
 
 
+# What a condition can see of the state, as keys the rules record when they change it:
+# ("task", id) done, ("flag", id), ("event", id) fired, ("trap", id) sprung, ("score",), ("traps",).
+Input = tuple[str, ...]
+
+
+def inputs(cond: Condition) -> frozenset[Input]:
+    """Every part of the state ``cond`` reads: if none of them changed, neither did its value."""
+    keys: set[Input] = set()
+    for leaf, _ in iter_conditions(cond, ()):
+        if isinstance(leaf, TaskDoneCondition):
+            keys.add(("task", leaf.task_done))
+        elif isinstance(leaf, FlagCondition):
+            keys.add(("flag", leaf.flag))
+        elif isinstance(leaf, EventCondition):
+            keys.add(("event", leaf.event))
+        elif isinstance(leaf, TrapCondition):
+            keys.add(("trap", leaf.trap))
+        elif isinstance(leaf, ScoreCondition):
+            keys.add(("score",))
+        elif isinstance(leaf, TrapsSprungCondition):
+            keys.add(("traps",))
+    return frozenset(keys)
+
+
 def unmet_events(cond: Condition, state: State) -> list[str]:
     """Team events a condition still waits for (for "waiting for the meeting to open" texts)."""
     return [
@@ -136,6 +160,19 @@ def compile_condition(cond: Condition) -> Predicate:
             # the common `{flag: x, eq: v}`: bool vs int stays strict, as in holds()
             want, kind = cond.eq, type(cond.eq)
             return lambda st: type(v := st.flags.get(flag, False)) is kind and v == want
+        eq_kind = type(cond.eq) if cond.eq is not None else None
+        ne_kind = type(cond.ne) if cond.ne is not None else None
+        rest = _compile_comparison(cond)
+
+        def flag_compare(st: State) -> bool:
+            value = st.flags.get(flag, False)
+            if eq_kind is not None and type(value) is not eq_kind:
+                return False
+            if ne_kind is not None and type(value) is not ne_kind:
+                return True
+            return rest(int(value))
+
+        return flag_compare
     if isinstance(cond, ScoreCondition):
         score = _compile_comparison(cond.score)
         return lambda st: score(st.score)
@@ -149,26 +186,81 @@ def compile_condition(cond: Condition) -> Predicate:
         trap = cond.trap
         return lambda st: trap in st.sprung
     if isinstance(cond, (AllCondition, AnyCondition)):
-        parts = [compile_condition(sub) for sub in (cond.all if isinstance(cond, AllCondition) else cond.any)]
-        if len(parts) == 1:
-            return parts[0]
-        if isinstance(cond, AllCondition):
-            if len(parts) == 2:
-                a, b = parts
-                return lambda st: a(st) and b(st)
-            return lambda st: all(p(st) for p in parts)
-        if len(parts) == 2:
-            a, b = parts
-            return lambda st: a(st) or b(st)
-        return lambda st: any(p(st) for p in parts)
+        every = isinstance(cond, AllCondition)
+        subs = cond.all if isinstance(cond, AllCondition) else cond.any
+        # Plain "task done" leaves become one set operation on the done table, tested first:
+        # the commonest and cheapest part (conditions are pure, so the order cannot matter).
+        tasks = frozenset(s.task_done for s in subs if isinstance(s, TaskDoneCondition) and s.outcome is None)
+        parts = [
+            compile_condition(s) for s in subs if not (isinstance(s, TaskDoneCondition) and s.outcome is None)
+        ]
+        if tasks:
+            parts.insert(0, _all_done(tasks) if every else _any_done(tasks))
+        return _chain(parts, every)
     if isinstance(cond, NotCondition):
         inner = compile_condition(cond.not_)
         return lambda st: not inner(st)
-    return lambda st: holds(cond, st)  # comparisons: rare, keep the one definition
+    raise TypeError(f"unknown condition {cond!r}")
 
 
-def _compile_comparison(c: Comparison) -> Callable[[int], bool]:
+def _all_done(tasks: frozenset[str]) -> Predicate:
+    return lambda st: st.done.keys() >= tasks
+
+
+def _any_done(tasks: frozenset[str]) -> Predicate:
+    return lambda st: not tasks.isdisjoint(st.done)
+
+
+def _chain(parts: list[Predicate], every: bool) -> Predicate:
+    """``all``/``any`` of the parts as nested closures (no generator per check)."""
+    head = parts[0]
+    if len(parts) == 1:
+        return head
+    rest = _chain(parts[1:], every)
+    if every:
+        return lambda st: head(st) and rest(st)
+    return lambda st: head(st) or rest(st)
+
+
+Unmet = Callable[[State], tuple[str, ...]]
+
+
+def compile_unmet(cond: Condition, predicate: Callable[[Condition], Predicate] = compile_condition) -> Unmet:
+    """A closure equal to ``tuple(unmet_tasks(cond, state))``, built once per scenario.
+
+    ``predicate`` gives the compiled check of a sub-condition (the scenario passes its table,
+    so each condition is compiled once). Recomputed for every waiting role whenever the team's
+    progress changes, which makes it the rules' busiest query.
+    """
+    if isinstance(cond, TaskDoneCondition):
+        task, single = cond.task_done, (cond.task_done,)
+        # done (with whatever outcome) means nothing left to wait for: see unmet_tasks
+        return lambda st: () if task in st.done else single
+    if isinstance(cond, (AllCondition, AnyCondition)):
+        subs = cond.all if isinstance(cond, AllCondition) else cond.any
+        whole = predicate(cond)
+        if all(isinstance(sub, TaskDoneCondition) for sub in subs):
+            order = tuple(dict.fromkeys(sub.task_done for sub in subs if isinstance(sub, TaskDoneCondition)))
+            return lambda st: () if whole(st) else tuple(t for t in order if t not in st.done)
+        parts = [compile_unmet(sub, predicate) for sub in subs]
+
+        def merged(st: State) -> tuple[str, ...]:
+            if whole(st):
+                return ()
+            found: dict[str, None] = {}
+            for part in parts:
+                for task in part(st):
+                    found[task] = None
+            return tuple(found)
+
+        return merged
+    return lambda st: ()
+
+
+def _compile_comparison(c: Comparison | FlagCondition) -> Callable[[int], bool]:
     bounds = [(op, getattr(c, name)) for name, op in _OPS if getattr(c, name) is not None]
+    if not bounds:
+        return lambda v: True
     if len(bounds) == 1:
         op, limit = bounds[0]
         return lambda v: op(v, limit)

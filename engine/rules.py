@@ -8,13 +8,14 @@ whom they wait for), and the first ending whose condition holds ends the session
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import unmet_tasks
+from .conditions import Input, Unmet
 from .model import Choice, FlagValue
 from .scenario import Scenario
-from .state import Event, State, apply_event
+from .state import Event, RoleState, State, apply_event
 
 
 class RuleViolation(Exception):
@@ -84,6 +85,9 @@ def offered(scenario: Scenario, state: State, choice: Choice) -> bool:
 
 def visible_choices(scenario: Scenario, state: State, task: str, node: str) -> list[int]:
     """Indices of the choices offered now."""
+    always = scenario.always_offered.get((task, node))
+    if always is not None:
+        return list(always)
     return [i for i, c in enumerate(scenario.node(task, node).choices) if offered(scenario, state, c)]
 
 
@@ -107,39 +111,61 @@ def tasks_total(scenario: Scenario, state: State) -> int:
 # --- the decision ------------------------------------------------------------------------------
 
 
-# Events that can change what a waiting role waits for (its next task, the missing tasks and
-# their roles). A wait is recomputed only in turns that had one of these.
-_WAIT_INPUTS = frozenset(
-    {
-        "task_completed",
-        "task_cancelled",
-        "task_activated",
-        "session_started",
-        "flag_set",
-        "team_event",
-        "trap_sprung",
-    }
-)
+# What each kind of event changes that a condition or a role's plan can depend on (see
+# conditions.inputs). A turn that changed none of it (a plain move to the next node) leaves the
+# team exactly as settled as it was; one that did re-tests only what reads a changed input.
+_PLAN: Input = ("plan",)  # tasks cancelled or activated: which task is next may change for anyone
+_SCORE: Input = ("score",)
+_TRAPS: Input = ("traps",)
+
+
+def _scored(keys: tuple[Input, ...], points: int) -> tuple[Input, ...]:
+    return (*keys, _SCORE) if points else keys
+
+
+_CHANGES: dict[str, Callable[[dict[str, Any]], tuple[Input, ...]]] = {
+    "session_started": lambda d: (_PLAN,),
+    "choice_made": lambda d: (_SCORE,) if d["points"] else (),
+    "flag_set": lambda d: (("flag", d["flag"]),),
+    "trap_sprung": lambda d: _scored((("trap", d["trap"]), _TRAPS), d["penalty"]),
+    "task_completed": lambda d: _scored((("task", d["task"]),), d["points"]),
+    "task_cancelled": lambda d: (_PLAN,),
+    "task_activated": lambda d: (_PLAN,),
+    "team_event": lambda d: (("event", d["event"]),),
+}
+
+
+# Event's generated __new__ is a Python function; building the tuple directly skips it (the
+# rules build several events per action).
+_new_event = tuple.__new__
 
 
 class _Turn:
-    """Accumulates the events of one action, folding each into a scratch state as it goes."""
+    """Accumulates the events of one action, folding each into a scratch state as it goes.
 
-    def __init__(self, scenario: Scenario, state: State, now: float, in_place: bool = False) -> None:
+    ``exhaustive`` re-tests every event, ending and idle role after the action instead of only
+    those reading a changed input: the reference the tests compare the fast path against.
+    """
+
+    def __init__(
+        self, scenario: Scenario, state: State, now: float, in_place: bool = False, exhaustive: bool = False
+    ) -> None:
         self.s = scenario
         self.state = state if in_place else state.copy()
         self.now = max(now, state.now)
         self.events: list[Event] = []
-        self.wait_inputs_changed = False
+        self.changed: list[Input] = []
+        self.exhaustive = exhaustive
 
     def emit(self, kind: str, role: str | None = None, **data: Any) -> None:
         if role is not None:
             data["role"] = role
-        event = Event(kind, self.now, data, role)
+        event = _new_event(Event, (kind, self.now, data, role))
         apply_event(self.state, event)
         self.events.append(event)
-        if kind in _WAIT_INPUTS:
-            self.wait_inputs_changed = True
+        changes = _CHANGES.get(kind)
+        if changes is not None:
+            self.changed.extend(changes(data))
 
     # effects ------------------------------------------------------------------------------
 
@@ -160,69 +186,104 @@ class _Turn:
     # settling -----------------------------------------------------------------------------
 
     def settle(self) -> None:
-        s, st = self.s, self.state
-        # Team events may chain (one sets a flag another waits for); each fires once, so this ends.
-        fired_any = True
-        while fired_any:
-            fired_any = False
-            for event, when in s.event_checks:
-                if event.id not in st.fired and when(st):
-                    self.emit("team_event", event=event.id)
-                    self.flags(event.set, event.add)
-                    self.activate(event.open_tasks, event.id)
-                    for task in event.cancel_tasks:
-                        if task not in st.done and task not in st.cancelled:
-                            self.emit("task_cancelled", task=task, by=event.id)
-                    fired_any = True
+        """Fire team events, open tasks, end the session or record who waits for whom.
+
+        After every settle no unfired event and no ending holds, and every idle role has
+        either a task, a wait or is finished. So only checks that read an input this turn
+        changed can have become true, and only idle roles whose tasks' requirements read one
+        can open a task or wait differently (or all of them, when tasks were cancelled or
+        activated); the rest is skipped.
+        """
+        if not self.changed and not self.exhaustive:
+            return
+        s, st, changed = self.s, self.state, self.changed
+        everything = self.exhaustive
+        # Team events may chain (one sets a flag another waits for); each fires once, so this
+        # ends. Passes go in file order, as if every event were tested every pass.
+        checks, watch = s.event_checks, s.event_watch
+        dirty = set(range(len(checks))) if everything else {i for key in changed for i in watch.get(key, ())}
+        while dirty:
+            for i in range(len(checks)):
+                if i not in dirty:
+                    continue
+                dirty.discard(i)
+                event_id, event, when = checks[i]
+                if event_id in st.fired or not when(st):
+                    continue
+                mark = len(changed)
+                self.emit("team_event", event=event_id)
+                self.flags(event.set, event.add)
+                self.activate(event.open_tasks, event_id)
+                for task in event.cancel_tasks:
+                    if task not in st.done and task not in st.cancelled:
+                        self.emit("task_cancelled", task=task, by=event_id)
+                for key in changed[mark:]:
+                    dirty.update(watch.get(key, ()))
+        inputs = set(changed)
+        replan = everything or _PLAN in inputs
+        role_inputs = s.role_inputs
+        idle = [
+            (role_id, rs)
+            for role_id, rs in st.roles.items()
+            if rs.task is None
+            and not rs.finished
+            and (replan or rs.waiting is None or not role_inputs[role_id].isdisjoint(inputs))
+        ]
         # Opening a task changes nothing an event or ending can test, so one pass suffices.
-        self._open_tasks()
-        for ending, when in s.ending_checks:
+        pending = self._open_tasks(idle) if idle else ()
+        endings = s.ending_checks
+        if everything:
+            candidates: Iterable[int] = range(len(endings))
+        else:
+            candidates = sorted({i for key in inputs for i in s.ending_watch.get(key, ())})
+        for i in candidates:
+            ending, when = endings[i]
             if when(st):
                 self.emit("ending_reached", ending=ending.id, bonus=ending.bonus)
                 return
-        self._update_waits()
-        if all(rs.task is None for rs in st.roles.values()):
-            self.emit("session_stuck")
+        if pending:
+            self._update_waits(pending)
+            # Stuck needs every role idle, so also the one that just acted (it had a task):
+            # that role is among the re-tested ones, so this test is only needed here.
+            if all(rs.task is None for rs in st.roles.values()):
+                self.emit("session_stuck")
 
-    def _open_tasks(self) -> None:
+    def _open_tasks(
+        self, idle: list[tuple[str, RoleState]]
+    ) -> list[tuple[str, RoleState, str | None, Unmet | None]]:
+        """Open each idle role's next ready task. Returns the roles still idle, each with its
+        first task still to do (None: nothing left) and that task's missing-tasks query."""
         s, st = self.s, self.state
         done, cancelled, activated = st.done, st.cancelled, st.activated
-        for role_id, rs in st.roles.items():
-            if rs.task is not None or rs.finished:
-                continue
-            for task_id, remedial, start, _, ready in s.role_plan[role_id]:
+        still = []
+        for role_id, rs in idle:
+            first: str | None = None
+            first_unmet: Unmet | None = None
+            for task_id, remedial, start, unmet, ready in s.role_plan[role_id]:
                 if task_id in done or task_id in cancelled or (remedial and task_id not in activated):
                     continue
                 if ready is None or ready(st):
                     self.emit("task_opened", role_id, task=task_id, node=start)
                     break
+                if first is None:
+                    first, first_unmet = task_id, unmet
+            else:
+                still.append((role_id, rs, first, first_unmet))
+        return still
 
-    def _update_waits(self) -> None:
-        s, st = self.s, self.state
-        for role_id, rs in st.roles.items():
-            if rs.task is not None or rs.finished:
-                continue
-            if rs.waiting is not None and not self.wait_inputs_changed:
-                continue
-            done, cancelled, activated = st.done, st.cancelled, st.activated
-            pending = next(
-                (
-                    (task_id, requires)
-                    for task_id, remedial, _, requires, _ in s.role_plan[role_id]
-                    if task_id not in done
-                    and task_id not in cancelled
-                    and (not remedial or task_id in activated)
-                ),
-                None,
-            )
-            if pending is None:
+    def _update_waits(self, pending: list[tuple[str, RoleState, str | None, Unmet | None]]) -> None:
+        st, task_role = self.state, self.s.task_role
+        for role_id, rs, task_id, unmet in pending:
+            if task_id is None:
                 self.emit("role_finished", role_id)
                 continue
-            task_id, requires = pending
-            missing = tuple(unmet_tasks(requires, st, s.holds)) if requires is not None else ()
-            blockers = tuple(dict.fromkeys(s.tasks[m].role for m in missing))
+            missing = unmet(st) if unmet is not None else ()
+            if len(missing) == 1:
+                blockers: tuple[str, ...] = (task_role[missing[0]],)
+            else:
+                blockers = tuple(dict.fromkeys(task_role[m] for m in missing))
             wait = rs.waiting
-            if wait is None or (wait.task, wait.blockers, wait.missing) != (task_id, blockers, missing):
+            if wait is None or wait.task != task_id or wait.missing != missing or wait.blockers != blockers:
                 self.emit(
                     "role_waiting", role_id, task=task_id, blockers=list(blockers), missing=list(missing)
                 )
@@ -250,6 +311,7 @@ class _Turn:
         )
         for role_id in s.roles:
             self.emit("role_assigned", role_id, player=action.assignment[role_id])
+        self.exhaustive = True  # a new team: nothing is settled yet
         self.settle()
 
     def _role(self, role_id: str) -> tuple[str, str]:
@@ -289,7 +351,8 @@ class _Turn:
             text=choice.text,
             points=choice.points,
         )
-        self.flags(choice.set, choice.add)
+        if choice.set or choice.add:
+            self.flags(choice.set, choice.add)
         trap = choice.trap
         moved = False
         if trap is not None:
@@ -316,7 +379,7 @@ class _Turn:
                     action.role,
                     task=task_id,
                     outcome=choice.complete,
-                    points=s.task_points(task_id),
+                    points=s.points_of_task[task_id],
                 )
         self.settle()
 
@@ -338,19 +401,28 @@ def decide(scenario: Scenario, state: State, action: Action, now: float) -> list
 
 
 def step(
-    scenario: Scenario, state: State, action: Action, now: float, in_place: bool = False
+    scenario: Scenario,
+    state: State,
+    action: Action,
+    now: float,
+    in_place: bool = False,
+    exhaustive: bool = False,
 ) -> tuple[list[Event], State]:
     """Like :func:`decide`, also returning the state after the events (saves a re-fold).
 
     ``in_place=True`` lets a caller that owns ``state`` skip the copy (bots, simulations): the
     state is then advanced in place. Refused actions never change it either way, because every
     check happens before the first event is emitted.
+
+    ``exhaustive=True`` settles by re-testing every event, ending and idle role instead of
+    only those that read what the action changed; the same events come out (the tests hold
+    the fast path to it).
     """
-    turn = _Turn(scenario, state, now, in_place)
-    if isinstance(action, Start):
-        turn.start(action)
-    elif isinstance(action, Choose):
+    turn = _Turn(scenario, state, now, in_place, exhaustive)
+    if isinstance(action, Choose):  # by far the commonest: tested first
         turn.choose(action)
+    elif isinstance(action, Start):
+        turn.start(action)
     elif isinstance(action, Skip):
         turn.skip(action)
     elif isinstance(action, Hint):

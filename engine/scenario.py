@@ -10,7 +10,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from .conditions import Predicate, compile_condition, holds, iter_conditions
+from .conditions import (
+    Input,
+    Predicate,
+    Unmet,
+    compile_condition,
+    compile_unmet,
+    holds,
+    inputs,
+    iter_conditions,
+)
 from .model import Choice, Condition, Ending, FlagValue, Node, Role, ScenarioFile, Task, TeamEvent, Trap
 from .problems import Problem
 from .state import State
@@ -52,6 +61,12 @@ class Scenario:
         for task in self.tasks.values():
             for node in task.nodes:
                 self.nodes.setdefault((task.id, node.id), node)
+        # Nodes whose every choice is offered whatever the state (no `when`, no trap).
+        self.always_offered: dict[tuple[str, str], tuple[int, ...]] = {
+            key: tuple(range(len(node.choices)))
+            for key, node in self.nodes.items()
+            if all(c.when is None and c.trap is None for c in node.choices)
+        }
         self.traps: dict[str, TrapSite] = {}
         for task in self.tasks.values():
             for node in task.nodes:
@@ -74,23 +89,34 @@ class Scenario:
         self._predicates: dict[int, Predicate] = {
             id(sub): compile_condition(sub) for c in owned for sub, _ in iter_conditions(c, ())
         }
-        # What the rules check after every action, with the compiled predicates at hand:
-        # per role, in order, (task, remedial, start node, requires, ready predicate or None).
-        self.role_plan: dict[str, list[tuple[str, bool, str, Condition | None, Predicate | None]]] = {
-            role_id: [
-                (
-                    t,
-                    self.tasks[t].remedial,
-                    self.start_node(t),
-                    self.tasks[t].requires,
-                    self._predicates[id(req)] if (req := self.tasks[t].requires) is not None else None,
-                )
-                for t in task_ids
-            ]
+        # What the rules check after every action, with the compiled closures at hand: per role,
+        # in order, (task, remedial, start node, missing tasks or None, ready predicate or None).
+        compiled = self._predicates.__getitem__
+
+        def plan(t: str) -> tuple[str, bool, str, Unmet | None, Predicate | None]:
+            req = self.tasks[t].requires
+            if req is None:
+                return t, self.tasks[t].remedial, self.start_node(t), None, None
+            unmet = compile_unmet(req, lambda c: compiled(id(c)))
+            return t, self.tasks[t].remedial, self.start_node(t), unmet, compiled(id(req))
+
+        self.role_plan: dict[str, list[tuple[str, bool, str, Unmet | None, Predicate | None]]] = {
+            role_id: [plan(t) for t in task_ids] for role_id, task_ids in self.role_tasks.items()
+        }
+        self.task_role: dict[str, str] = {t.id: t.role for t in self.tasks.values()}
+        self.points_of_task: dict[str, int] = {t: self.task_points(t) for t in self.tasks}
+        self.event_checks = [(e.id, e, self._predicates[id(e.when)]) for e in data.events]
+        self.ending_checks = [(e, self._predicates[id(e.when)]) for e in data.endings]
+        # Which checks can change when an input changes (see conditions.inputs): after an action
+        # the rules re-test only those, and the roles whose tasks' requirements read a changed input.
+        self.event_watch = _watch([e.when for e in data.events])
+        self.ending_watch = _watch([e.when for e in data.endings])
+        self.role_inputs: dict[str, frozenset[Input]] = {
+            role_id: frozenset().union(
+                *(inputs(r) for t in task_ids if (r := self.tasks[t].requires) is not None)
+            )
             for role_id, task_ids in self.role_tasks.items()
         }
-        self.event_checks = [(e, self._predicates[id(e.when)]) for e in data.events]
-        self.ending_checks = [(e, self._predicates[id(e.when)]) for e in data.endings]
 
     @property
     def id(self) -> str:
@@ -122,3 +148,12 @@ class Scenario:
     def role_name(self, role_id: str) -> str:
         role = self.roles.get(role_id)
         return role.name if role else role_id
+
+
+def _watch(conditions: list[Condition]) -> dict[Input, tuple[int, ...]]:
+    """Input -> indices (in file order) of the conditions that read it."""
+    watch: dict[Input, list[int]] = {}
+    for index, cond in enumerate(conditions):
+        for key in inputs(cond):
+            watch.setdefault(key, []).append(index)
+    return {key: tuple(indices) for key, indices in watch.items()}

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from engine.conditions import compile_condition, holds, unmet_tasks
+from engine.conditions import compile_condition, compile_unmet, holds, unmet_tasks
 from engine.model import Condition
 from engine.state import State
 
@@ -71,3 +71,4 @@ def test_unmet_tasks_is_empty_exactly_when_the_condition_holds_or_names_no_task(
         assert missing == []
     assert all(t in TASKS and t not in state.done for t in missing)
     assert unmet_tasks(cond, state, lambda c, s: compile_condition(c)(s)) == missing
+    assert compile_unmet(cond)(state) == tuple(missing)

@@ -17,6 +17,7 @@ or a pause; a manual clock waits out lock-outs) then must keep the invariants:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loader import parse_scenario
+from engine.bots import POLICIES, play_bot_session
+from engine.loader import load_scenario, parse_scenario
+from engine.paths import bundled_scenarios
 from engine.rules import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
 from engine.scenario import Scenario
 from engine.state import Event, State, fold
@@ -108,6 +111,36 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         task["nodes"] = nodes
         outcomes_of[task_id] = sorted(used_outcomes)
         tasks.append(task)
+    # team events reading each kind of input, some cancelling a task (which may strand a role)
+    inputs = [
+        *({"task_done": t["id"]} for t in tasks),
+        {"flag": "progress", "gte": 2},
+        {"flag": "alarm"},
+        {"score": {"gte": 3}},
+        {"traps_sprung": {"gte": 1}},
+        *({"trap": f"trap{n}"} for n in range(1, trap_no + 1)),
+    ]
+    events: list[dict[str, Any]] = []
+    for e in range(draw(st.integers(0, 2), label="team events")):
+        when = draw(st.lists(st.sampled_from(inputs), min_size=1, max_size=2), label="event when")
+        event: dict[str, Any] = {
+            "id": f"e{e}",
+            "title": f"事件{e}",
+            "text": "发生了一件事。",
+            "when": when[0] if len(when) == 1 else {draw(st.sampled_from(["all", "any"])): when},
+        }
+        if draw(st.booleans()):
+            event["add"] = {"progress": 1}
+        if draw(st.booleans()):
+            event["set"] = {"alarm": True}
+        if draw(st.integers(0, 3)) == 0:
+            event["cancel_tasks"] = [draw(st.sampled_from(tasks))["id"]]
+        events.append(event)
+        inputs.append({"event": f"e{e}"})
+    for task in tasks[1:]:
+        if draw(st.integers(0, 4)) == 0:  # a task that also waits for a flag, a score or an event
+            extra = draw(st.sampled_from(inputs[len(tasks) :]))
+            task["requires"] = {"all": [task["requires"], extra]} if "requires" in task else extra
     all_done = {"all": [{"task_done": t["id"]} for t in tasks]}
     endings: list[dict[str, Any]] = []
     if draw(st.booleans()):
@@ -124,6 +157,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "roles": roles,
         "flags": flags,
         "tasks": tasks,
+        "events": events,
         "endings": endings,
     }
 
@@ -191,7 +225,9 @@ def simulate(
                 if now < rs.locked_until:
                     refused(s, state, action, now)
                     now = rs.locked_until
+        reference = step(s, state, action, now, exhaustive=True)
         new, state = step(s, state, action, now)
+        assert (new, state) == reference, "re-testing only what changed gave other events"
         events += new
         actions.append((action, now))
         check_state(state, events)
@@ -236,3 +272,22 @@ def test_verify_agrees_with_simulation(spec: dict[str, Any], data: st.DataObject
             now = max(now + 1, rs.locked_until)
             _, state = step(s, state, Choose(move.role, move.choice, move.node), now)
         assert state.status == "stuck", f"verify's dead-lock trace ends in {state.status}"
+
+
+@pytest.mark.parametrize("path", bundled_scenarios(), ids=lambda p: p.stem)
+def test_bot_games_on_shipped_scenarios_equal_exhaustive_settling(path: Path) -> None:
+    """Replays 150 bot games of each shipped scenario with ``exhaustive=True``: the fast path
+    (re-test only what an action's changes can affect) gives exactly the same log."""
+    s = load_scenario(path)
+    for seed in range(150):
+        game = play_bot_session(s, POLICIES[seed % len(POLICIES)], seed=seed)
+        start = game.events[0]
+        players = {e.data["role"]: e.data["player"] for e in game.events if e.kind == "role_assigned"}
+        replayed, state = step(s, State(), Start(start.data["team"], players), start.at, exhaustive=True)
+        for e in game.events:
+            if e.kind == "choice_made":
+                new, state = step(
+                    s, state, Choose(e.role or "", e.data["choice"], e.data["node"]), e.at, exhaustive=True
+                )
+                replayed += new
+        assert replayed == game.events, f"{path.stem} seed {seed}"
