@@ -82,8 +82,9 @@ def test_eight_teams_into_one_store(tmp_path: Path, tutorial: Scenario) -> None:
         seed = int(row.team.split("-")[1])
         events = store.events(row.id)  # raises unless seq is exactly 1..n
         # one step per action, numbered by its first event: strictly increasing, no gap
+        (number,) = store.conn.execute("SELECT number FROM sessions WHERE id = ?", (row.id,)).fetchone()
         steps = store.conn.execute(
-            "SELECT seq, upto FROM steps WHERE session_id = ? ORDER BY seq", (row.id,)
+            "SELECT key - (? << 32), upto FROM steps WHERE key >> 32 = ? ORDER BY key", (number, number)
         ).fetchall()
         assert [seq for seq, _ in steps] == [1] + [upto + 1 for _, upto in steps[:-1]]
         assert all(upto >= seq for seq, upto in steps) and steps[-1][1] == len(events)
@@ -94,7 +95,7 @@ def test_eight_teams_into_one_store(tmp_path: Path, tutorial: Scenario) -> None:
             expected.state.score,
             len(events),
         )
-    total = store.conn.execute("SELECT sum(upto - seq + 1) FROM steps").fetchone()[0]
+    total = store.conn.execute("SELECT sum(upto - (key & 0xFFFFFFFF) + 1) FROM steps").fetchone()[0]
     assert total == sum(r.events for r in rows)
     store.close()
 

@@ -442,12 +442,12 @@ def test_a_failing_migration_leaves_the_store_as_it_was(
     ("tamper", "message"),
     [
         (
-            "UPDATE steps SET events = '[[\"choice_made\"' WHERE seq = (SELECT max(seq) FROM steps)",
+            "UPDATE steps SET events = '[[\"choice_made\"' WHERE key = (SELECT max(key) FROM steps)",
             "无法读取",
         ),
-        ("UPDATE steps SET events = '[]' WHERE seq = (SELECT max(seq) FROM steps)", "无法读取"),
-        ("UPDATE steps SET upto = upto + 1 WHERE seq = (SELECT max(seq) FROM steps)", "无法读取"),
-        ("DELETE FROM steps WHERE seq = (SELECT min(seq) FROM steps WHERE seq > 1)", "不连续"),
+        ("UPDATE steps SET events = '[]' WHERE key = (SELECT max(key) FROM steps)", "无法读取"),
+        ("UPDATE steps SET upto = upto + 1 WHERE key = (SELECT max(key) FROM steps)", "无法读取"),
+        ("DELETE FROM steps WHERE key = (SELECT min(key) FROM steps WHERE key & 0xFFFFFFFF > 1)", "不连续"),
     ],
 )
 def test_a_tampered_log_is_reported_not_replayed(

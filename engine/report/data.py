@@ -20,7 +20,7 @@ from ..loader import parse_scenario
 from ..metrics import CohortMetrics, PlayerRow, SessionMetrics, TeamRow, cohort_metrics, session_metrics
 from ..problems import ScenarioInvalid
 from ..scenario import Scenario
-from ..store import Store, StoreError, events_of_steps
+from ..store import OF_SESSION, SEQ_BITS, Store, StoreError, events_of_steps
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,8 @@ def _load_review(store: Store, filters: Filters, now: float | None) -> Review:
     hash_of = dict(rows)
     steps: dict[str, list[tuple[int, int, float, str]]] = {sid: [] for sid in hash_of}
     cursor = conn.execute(
-        "SELECT st.session_id, st.seq, st.upto, st.at, st.events FROM steps st"
-        f" JOIN sessions s ON s.id = st.session_id{where} ORDER BY st.session_id, st.seq",
+        f"SELECT s.id, st.key - (s.number << {SEQ_BITS}), st.upto, st.at, st.events"
+        f" FROM sessions s JOIN steps st ON {OF_SESSION}{where} ORDER BY st.key",
         args,
     )
     for sid, seq, upto, at, payload in cursor:
