@@ -23,7 +23,7 @@ from statistics import median
 
 from .problems import Problem
 from .scenario import Scenario
-from .yamlsource import Path, SourceMap, load_yaml
+from .yamlsource import Path, SourceMap, load_yaml, paused_gc
 
 FEW_DECISIONS_RATIO = 1 / 3  # warn below a third of the busiest role's decisions ...
 FEW_DECISIONS_MIN = 3  # ... when the busiest role has at least this many
@@ -36,7 +36,8 @@ _WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+")
 
 def source_map(scenario: Scenario) -> SourceMap:
     """Positions for a loaded scenario (re-reads its stored text; the scenario is already valid)."""
-    return load_yaml(scenario.text, scenario.file)[1]
+    with paused_gc():  # the data is dropped before the collector runs again
+        return load_yaml(scenario.text, scenario.file)[1]
 
 
 def _pairs(text: str) -> set[str]:
@@ -111,6 +112,15 @@ class _Lint:
         d = self.s.data
         common = [d.scenario.summary, *(r.brief for r in d.roles), *(e.text for e in d.events)]
         common += [n.text for n in self.s.nodes.values()] + [n.hint for n in self.s.nodes.values() if n.hint]
+        # Pairs are counted once: the corpus of a trap is the common texts plus every other
+        # trap's explanation (re-joining it per trap was quadratic in the size of the file).
+        common_pairs = _pairs("\n".join(common))
+        explained: dict[str, int] = {}  # pair -> how many traps' explanations have it
+        own: dict[int, set[str]] = {}  # id(trap) -> its explanation's pairs
+        for site in self.s.traps.values():
+            own[id(site.trap)] = _pairs(site.trap.explanation)
+            for pair in own[id(site.trap)]:
+                explained[pair] = explained.get(pair, 0) + 1
         for ti, task in enumerate(d.tasks):
             for ni, node in enumerate(task.nodes):
                 right = [c for c in node.choices if c.trap is None]
@@ -124,12 +134,13 @@ class _Lint:
                         - _pairs(choice.text)
                         - _pairs(node.text)
                     )
-                    readable = [
-                        *common,
-                        *(site.trap.explanation for site in self.s.traps.values() if site.trap is not trap),
-                    ]
-                    corpus = _pairs("\n".join(readable))
-                    if telling and len(telling & corpus) < KNOWLEDGE_MIN_PAIRS:
+                    mine = own.get(id(trap), set())
+                    readable = sum(
+                        1
+                        for pair in telling
+                        if pair in common_pairs or explained.get(pair, 0) > (pair in mine)
+                    )
+                    if telling and readable < KNOWLEDGE_MIN_PAIRS:
                         self.warn(
                             ("tasks", ti, "nodes", ni, "choices", ci, "trap", "id"),
                             "trap-knowledge",

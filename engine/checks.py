@@ -208,8 +208,9 @@ class _Checker:
                 )
             if task.requires is not None:
                 self.check_condition(task.requires, (*tpath, "requires"))
-            node_ids = [n.id for n in task.nodes]
-            if task.start and task.start not in node_ids:
+            node_ids = [n.id for n in task.nodes]  # in order, for suggestions
+            known = set(node_ids)  # for membership: a task may have thousands of nodes
+            if task.start and task.start not in known:
                 self.error(
                     (*tpath, "start"),
                     "unknown-node",
@@ -218,11 +219,11 @@ class _Checker:
             for ni, node in enumerate(task.nodes):
                 for ci, choice in enumerate(node.choices):
                     cpath: Path = (*tpath, "nodes", ni, "choices", ci)
-                    self.check_choice(task.id, node_ids, choice, cpath)
+                    self.check_choice(task.id, node_ids, known, choice, cpath)
             self.check_task_graph(task.id, ti)
 
-    def check_choice(self, task_id: str, node_ids: list[str], choice, cpath: Path) -> None:  # type: ignore[no-untyped-def]
-        if choice.goto and choice.goto not in node_ids:
+    def check_choice(self, task_id: str, node_ids: list[str], known: set[str], choice, cpath: Path) -> None:  # type: ignore[no-untyped-def]
+        if choice.goto and choice.goto not in known:
             self.error(
                 (*cpath, "goto"),
                 "unknown-node",
@@ -256,7 +257,7 @@ class _Checker:
             )
         if not trap.source:
             self.warn((*tpath, "id"), "trap-without-source", f"陷阱 “{trap.id}” 没有注明 source（史料出处）")
-        if trap.step_back and trap.step_back not in node_ids:
+        if trap.step_back and trap.step_back not in known:
             self.error(
                 (*tpath, "step_back"),
                 "unknown-node",
@@ -297,14 +298,18 @@ class _Checker:
                 if nxt not in seen:
                     seen.add(nxt)
                     stack.append(nxt)
+        # backwards from the completing nodes: linear (a fixpoint over all edges was quadratic)
+        into: dict[str, list[str]] = {node_id: [] for node_id in edges}
+        for node_id, targets in edges.items():
+            for target in targets:
+                into[target].append(node_id)
         can_finish = set(completes)
-        changed = True
-        while changed:
-            changed = False
-            for node_id, targets in edges.items():
-                if node_id not in can_finish and targets & can_finish:
-                    can_finish.add(node_id)
-                    changed = True
+        stack = list(completes)
+        while stack:
+            for prev in into[stack.pop()]:
+                if prev not in can_finish:
+                    can_finish.add(prev)
+                    stack.append(prev)
         for ni, node in enumerate(task.nodes):
             if node.id not in seen:
                 self.error(
@@ -334,33 +339,39 @@ class _Checker:
                     if isinstance(leaf, TaskDoneCondition) and leaf.task_done in self.s.tasks:
                         refs.add(leaf.task_done)
             deps[task.id] = refs
-        state: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for ti, task in enumerate(self.data.tasks):
+            first.setdefault(task.id, ti)
+        state: dict[str, int] = {}  # 1: on the current trail, 2: done
         reported: set[frozenset[str]] = set()
-
-        def visit(task_id: str, trail: list[str]) -> None:
-            state[task_id] = 1
-            trail.append(task_id)
-            for dep in sorted(deps.get(task_id, ())):
-                if state.get(dep) == 1:
+        # depth-first, with an explicit stack: a chain of thousands of tasks must not hit the
+        # recursion limit
+        for task in self.data.tasks:
+            if task.id in state:
+                continue
+            state[task.id] = 1
+            trail = [task.id]
+            pending = [iter(sorted(deps.get(task.id, ())))]
+            while pending:
+                dep = next(pending[-1], None)
+                if dep is None:
+                    pending.pop()
+                    state[trail.pop()] = 2
+                elif state.get(dep) == 1:
                     cycle = trail[trail.index(dep) :]
                     key = frozenset(cycle)
                     if key not in reported:
                         reported.add(key)
-                        ti = next(i for i, t in enumerate(self.data.tasks) if t.id == cycle[0])
                         chain = " → ".join([*cycle, cycle[0]])
                         self.error(
-                            ("tasks", ti, "requires"),
+                            ("tasks", first[cycle[0]], "requires"),
                             "dependency-cycle",
                             f"任务依赖成环：{chain}（互相等待，谁也无法开始）；请去掉其中一个 requires",
                         )
-                elif state.get(dep) is None:
-                    visit(dep, trail)
-            trail.pop()
-            state[task_id] = 2
-
-        for task in self.data.tasks:
-            if task.id not in state:
-                visit(task.id, [])
+                elif dep not in state:
+                    state[dep] = 1
+                    trail.append(dep)
+                    pending.append(iter(sorted(deps.get(dep, ()))))
 
     def check_events_and_endings(self) -> None:
         opened: set[str] = set()

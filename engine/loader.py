@@ -46,15 +46,20 @@ _OS_ERRORS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
-    data, smap = load_yaml(text, file)
-    with paused_gc():  # building many small objects: keeps loading linear in the file size
-        parsed = _validate(data, smap)
-        scenario = Scenario(parsed, text, file)
-        problems = check_scenario(scenario, smap)
+    with paused_gc():  # one pause for the whole build; see paused_gc
+        scenario, problems = _build(text, file)
     if any(p.severity == "error" for p in problems):
         raise ScenarioInvalid(problems)
     scenario.warnings = [p for p in problems if p.severity == "warning"]
     return scenario
+
+
+def _build(text: str, file: str) -> tuple[Scenario, list[Problem]]:
+    # the YAML data and positions die on return, before the collector runs again: it then
+    # scans only what the scenario keeps
+    data, smap = load_yaml(text, file)
+    scenario = Scenario(_validate(data, smap), text, file)
+    return scenario, check_scenario(scenario, smap)
 
 
 def check_file(path: str | FsPath) -> list[Problem]:

@@ -17,6 +17,10 @@ PyYAML's pure-Python parser; both are iterative. The tree is built here without 
 refused as soon as it nests deeper than ``MAX_DEPTH`` (PyYAML's own composer recurses, and its
 C variant can overflow the C stack on ``[[[[...``). Syntax errors are re-parsed with the
 pure-Python parser (for files up to ``PY_ERROR_BYTES``) because its messages are clearer.
+
+A valid file of plain data (no anchors, aliases or tags: every real scenario) goes from events
+straight to data in one pass (``_load_direct``); anything else, and every error, takes the full
+path (``_compose`` then ``_Converter``), which alone words errors, so both give the same result.
 """
 
 from __future__ import annotations
@@ -141,6 +145,12 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             "control-char",
             f"文件中有不允许的控制字符 U+{ord(bad.group()):04X}；请删除它（常见于从网页或文档复制的文本）",
         )
+    with paused_gc():
+        try:
+            smap = SourceMap(file)
+            return _load_direct(text, smap), smap
+        except (_Unusual, yaml.YAMLError, ScenarioInvalid):
+            pass  # anything but plain data, or an error: the full path below words it
     try:
         with paused_gc():
             node = _compose(text, file, _FastLoader)
@@ -165,7 +175,9 @@ def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building a big tree of fresh objects.
 
     Every few hundred allocations it would rescan the whole growing tree, which makes loading
-    super-linear (10k nodes: ~3x slower). What is built is bounded by MAX_VALUES anyway.
+    super-linear (10k nodes: ~3x slower). What is built is bounded by MAX_VALUES anyway. On
+    exit the first allocation triggers one pass over every object built meanwhile that is still
+    alive: drop temporaries (and avoid reference cycles) before leaving.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -279,6 +291,110 @@ def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
     return root
 
 
+class _Unusual(Exception):
+    """Raised by :func:`_load_direct` for input it leaves to ``_compose`` + ``_Converter``."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _load_direct(text: str, smap: SourceMap) -> Any:
+    """Plain data straight from parser events, in one pass: the common case of a valid file.
+
+    Gives exactly what ``_Converter`` gives for a ``_compose`` tree, without building and
+    then walking that tree (half the objects, and the second walk touched them all again).
+    It handles no anchors, aliases, explicit tags, complex or merge keys and no errors: on any
+    of those it raises ``_Unusual`` (or the error itself) and the caller starts over on the
+    full path, whose messages and positions are the reference.
+    """
+    table: dict[str | None, list[Any]] = yaml.resolver.Resolver.yaml_implicit_resolvers
+    if yaml.resolver.Resolver.yaml_path_resolvers:
+        raise _Unusual
+    wildcard = table.get(None, [])
+    implicit = {first: resolvers + wildcard for first, resolvers in table.items() if first is not None}
+
+    tags: dict[str, str] = {}  # keys and many values repeat: resolve each text once
+
+    def resolve(value: str) -> str:  # yaml.resolver.Resolver.resolve for a plain scalar
+        tag = tags.get(value)
+        if tag is None:
+            tag = next(
+                (str(t) for t, regexp in implicit.get(value[:1], wildcard) if regexp.match(value)), _STR_TAG
+            )
+            tags[value] = tag
+        return tag
+
+    converter = _Converter(smap.file, smap)
+    values, keys = smap.values, smap.keys
+    # per open collection: [container, its path, mapping: key waiting for its value (else None)]
+    stack: list[list[Any]] = []
+    root: list[Any] = []
+    events = 0
+    documents = 0
+    parsed: Iterator[Any] = yaml.parse(text, Loader=_FastLoader)  # libyaml's marks are untyped
+    for event in parsed:
+        kind = type(event)
+        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+            events += 1
+            if events > MAX_VALUES or event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            mark = event.start_mark
+            pos = (mark.line + 1, mark.column + 1)
+            if not stack:
+                path: Path = ()
+            else:
+                top = stack[-1]
+                parent = top[0]
+                if top[2] is not None:
+                    path = top[2]
+                    top[2] = None
+                elif type(parent) is list:
+                    path = (*top[1], len(parent))
+                else:  # a key
+                    if kind is not ScalarEvent:
+                        raise _Unusual  # a complex key
+                    key = event.value
+                    if key in parent or (event.implicit[0] and resolve(key) == _MERGE_TAG):
+                        raise _Unusual  # a duplicate or merge key
+                    top[2] = key_path = (*top[1], key)
+                    keys[key_path] = pos
+                    continue
+            values[path] = pos
+            if kind is ScalarEvent:
+                value = event.value
+                if event.implicit[0]:
+                    tag = resolve(value)
+                    if tag != _STR_TAG:
+                        node = yaml.ScalarNode(tag, value, mark, event.end_mark, event.style)
+                        value = converter._scalar(node)
+                elif event.style == '"':  # escapes: checked as the full path does
+                    value = converter._scalar(yaml.ScalarNode(_STR_TAG, value, mark, event.end_mark))
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Unusual
+                value = {} if kind is MappingStartEvent else []
+            if not stack:
+                root.append(value)
+            elif type(parent) is list:
+                parent.append(value)
+            else:
+                parent[path[-1]] = value
+            if kind is not ScalarEvent:
+                stack.append([value, path, None])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+        elif kind not in (DocumentEndEvent, StreamStartEvent, StreamEndEvent):
+            raise _Unusual  # an alias
+    if not root:
+        raise _Unusual  # empty
+    return root[0]
+
+
 def _syntax_hint(problem: str) -> str:
     if "tab" in problem or "'\\t'" in problem:
         return "；YAML 不允许用制表符（Tab）缩进，请改用空格"
@@ -295,6 +411,7 @@ class _Converter:
         self.smap = smap
         self.count = 0
         self._loader = yaml.SafeLoader("")
+        self._loader.dispose()  # its parser state refers back to it: a cycle only gc would free
 
     def _bump(self, node: yaml.Node) -> None:
         self.count += 1
