@@ -15,7 +15,7 @@ from pathlib import Path
 from .clock import Clock, SystemClock
 from .loader import parse_scenario
 from .problems import ScenarioInvalid
-from .rules import Action, Resume, Start, step
+from .rules import Action, Resume, RuleViolation, Start, step
 from .scenario import Scenario, content_hash
 from .state import Event, State, fold
 from .store import Store, StoreError
@@ -119,9 +119,11 @@ class Session:
         state is rebuilt from the acknowledged events, so memory never runs ahead of the disk.
         """
         first_seq = self.state.seq + 1
-        events, state = step(self.scenario, self.state, action, self.clock.now(), in_place=True)
         try:
+            events, state = step(self.scenario, self.state, action, self.clock.now(), in_place=True)
             self.store.append(self.id, first_seq, events, state)
+        except RuleViolation:
+            raise  # refused before any change
         except BaseException:
             self.state = fold(self.events)
             raise

@@ -37,7 +37,6 @@ SCHEMA_VERSION = 2
 APP_ID = "qingjing"
 ENV_DB = "QINGJING_DB"
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another team's transaction before giving up
-OVER = ("ended", "stuck", "abandoned")
 
 # An action's events share its time, stored once (floats are slow to encode). orjson writes the
 # same JSON as the standard library (compact, UTF-8) in a quarter of the time; integers beyond
@@ -47,7 +46,7 @@ _decode_json = json.loads  # not orjson: it reads an integer beyond 64 bits as a
 _INSERT_STEP = "INSERT INTO steps (key, upto, at, status, score, ending, events) VALUES (?, ?, ?, ?, ?, ?, ?)"
 SEQ_BITS = 32  # a step's key is (session number << SEQ_BITS) | seq
 # A session's steps: keys from its number << SEQ_BITS, below the next number's.
-OF_SESSION = "st.key >= (s.number << 32) AND st.key < ((s.number + 1) << 32)"
+OF_SESSION = f"st.key >= (s.number << {SEQ_BITS}) AND st.key < ((s.number + 1) << {SEQ_BITS})"
 # The session list: fixed facts from `sessions`, the rest from each session's last step.
 _SESSION_ROWS = (
     "SELECT s.id, s.scenario_hash, s.scenario_id, s.scenario_title, s.scenario_path, s.team,"
@@ -182,7 +181,13 @@ def _steps_v2(db: sqlite_utils.Database) -> None:
         ).fetchall()
         state, batch, steps = State(), [], []
         for i, (seq, at, kind, role, data) in enumerate(rows):
-            event = Event(kind, at, _decode_json(data), role)
+            try:
+                event = Event(kind, at, _decode_json(data), role)
+            except ValueError:
+                raise StoreError(
+                    f"会话 {session_id} 的第 {seq} 条事件无法读取，数据格式无法升级；文件没有改动。"
+                    "请备份该文件后联系维护者，或用 --db 指定新文件"
+                ) from None
             apply_event(state, event)
             batch.append(event)
             if i + 1 == len(rows) or rows[i + 1][1] != at:

@@ -404,6 +404,22 @@ def test_a_v1_store_migrates_to_steps_and_keeps_every_event(tmp_path: Path) -> N
     store.close()
 
 
+def test_an_unreadable_v1_event_stops_the_migration_and_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "v1.db"
+    db.write_bytes((ROOT / "tests" / "fixtures" / "store_v1.db").read_bytes())
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE events SET data = '{broken' WHERE seq = 3")
+    raw.commit()
+    raw.execute("PRAGMA journal_mode = WAL")  # as every store we wrote is: opening changes no byte
+    raw.close()
+    before = digest(db)
+    with pytest.raises(StoreError, match="无法升级"):
+        Store(db)
+    assert digest(db) == before
+    played = cli_sessions(db)
+    assert played.returncode == 2 and "Traceback" not in played.stderr and "无法升级" in played.stderr
+
+
 def test_a_failing_migration_leaves_the_store_as_it_was(
     tmp_path: Path, tutorial: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
