@@ -242,7 +242,13 @@ def compile_unmet(cond: Condition, predicate: Callable[[Condition], Predicate] =
         if all(isinstance(sub, TaskDoneCondition) for sub in subs):
             order = tuple(dict.fromkeys(sub.task_done for sub in subs if isinstance(sub, TaskDoneCondition)))
             return lambda st: () if whole(st) else tuple(t for t in order if t not in st.done)
-        parts = [compile_unmet(sub, predicate) for sub in subs]
+        # parts that name no task can never add one: leave them out
+        parts = [
+            compile_unmet(sub, predicate) for sub in subs if any(key[0] == "task" for key in inputs(sub))
+        ]
+        if len(parts) == 1:
+            (only,) = parts
+            return lambda st: () if whole(st) else only(st)
 
         def merged(st: State) -> tuple[str, ...]:
             if whole(st):
