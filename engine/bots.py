@@ -75,8 +75,9 @@ def play_bot_session(
     else:
         events, state = step(scenario, State(), Start(team, assignment), clock.now())
     actions = 0
+    low, high = think
     while state.status == "active" and actions < MAX_ACTIONS:
-        now = clock.now()
+        now = clock.t
         ready = [r for r, rs in state.roles.items() if rs.task is not None and rs.locked_until <= now]
         if not ready:
             holding = [rs.locked_until for rs in state.roles.values() if rs.task is not None]
@@ -85,14 +86,14 @@ def play_bot_session(
             clock.sleep(min(holding) - now)
             continue
         role = rng.choice(ready)
-        clock.advance(rng.uniform(*think))
+        clock.t += rng.uniform(low, high)
         choice = pick_choice(scenario, state, role, policy, rng)
         action = Choose(role, choice, state.roles[role].node)
         if session is not None:
             session.act(action)
             state = session.state
         else:
-            new_events, state = step(scenario, state, action, clock.now(), in_place=True)
+            new_events, state = step(scenario, state, action, clock.t, in_place=True)
             events.extend(new_events)
         actions += 1
     return BotResult(state, session.events if session else events, actions, session.id if session else None)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import Input, Unmet
-from .model import Choice, FlagValue
+from .conditions import Input, Predicate, Unmet
+from .model import FlagValue
 from .scenario import Scenario
 from .state import Event, RoleState, State, apply_event
 
@@ -76,19 +76,18 @@ Action = Start | Choose | Skip | Hint | Pause | Unpause | Abandon | Resume
 # --- queries shared by rules, views and bots ---------------------------------------------------
 
 
-def offered(scenario: Scenario, state: State, choice: Choice) -> bool:
-    """Is this choice offered now: its ``when`` holds and its trap (if any) has not yet sprung."""
-    if choice.when is not None and not scenario.holds(choice.when, state):
-        return False
-    return choice.trap is None or choice.trap.id not in state.sprung
+def offered(gate: tuple[Predicate | None, str | None], state: State) -> bool:
+    """Is a choice offered now: its ``when`` holds and its trap (if any) has not yet sprung.
+
+    ``gate`` is the choice's (compiled when, trap id) from ``Scenario.choice_gates``."""
+    when, trap = gate
+    return (when is None or when(state)) and (trap is None or trap not in state.sprung)
 
 
 def visible_choices(scenario: Scenario, state: State, task: str, node: str) -> list[int]:
     """Indices of the choices offered now."""
-    always = scenario.always_offered.get((task, node))
-    if always is not None:
-        return list(always)
-    return [i for i, c in enumerate(scenario.node(task, node).choices) if offered(scenario, state, c)]
+    gates = scenario.choice_gates[(task, node)]
+    return [i for i, gate in enumerate(gates) if offered(gate, state)]
 
 
 def in_play(scenario: Scenario, state: State, task_id: str) -> bool:
@@ -339,7 +338,8 @@ class _Turn:
             left = int(rs.locked_until - self.now + 0.999)
             raise RuleViolation(f"{s.role_name(action.role)} 被锁定中，还需等待 {left} 秒")
         choices = s.node(task_id, node_id).choices
-        if not 0 <= action.choice < len(choices) or not offered(s, st, choices[action.choice]):
+        gates = s.choice_gates[(task_id, node_id)]
+        if not 0 <= action.choice < len(choices) or not offered(gates[action.choice], st):
             raise RuleViolation("没有这个选项")
         choice = choices[action.choice]
         self.emit(

@@ -61,12 +61,6 @@ class Scenario:
         for task in self.tasks.values():
             for node in task.nodes:
                 self.nodes.setdefault((task.id, node.id), node)
-        # Nodes whose every choice is offered whatever the state (no `when`, no trap).
-        self.always_offered: dict[tuple[str, str], tuple[int, ...]] = {
-            key: tuple(range(len(node.choices)))
-            for key, node in self.nodes.items()
-            if all(c.when is None and c.trap is None for c in node.choices)
-        }
         self.traps: dict[str, TrapSite] = {}
         for task in self.tasks.values():
             for node in task.nodes:
@@ -88,6 +82,17 @@ class Scenario:
         owned += [e.when for e in data.events] + [e.when for e in data.endings]
         self._predicates: dict[int, Predicate] = {
             id(sub): compile_condition(sub) for c in owned for sub, _ in iter_conditions(c, ())
+        }
+        # Per node, per choice: (compiled `when` or None, trap id or None): whether it is offered.
+        self.choice_gates: dict[tuple[str, str], tuple[tuple[Predicate | None, str | None], ...]] = {
+            key: tuple(
+                (
+                    None if c.when is None else self._predicates[id(c.when)],
+                    None if c.trap is None else c.trap.id,
+                )
+                for c in node.choices
+            )
+            for key, node in self.nodes.items()
         }
         # What the rules check after every action, with the compiled closures at hand: per role,
         # in order, (task, remedial, start node, missing tasks or None, ready predicate or None).

@@ -47,9 +47,9 @@ class Event(NamedTuple):
     role: str | None = None
 
 
-@dataclass
-class Wait:
-    """What a role is waiting for, and since when (seconds since the epoch)."""
+class Wait(NamedTuple):
+    """What a role is waiting for, and since when (seconds since the epoch). Immutable: a
+    changed wait is a new one (a NamedTuple, cheap to build on every wait change)."""
 
     task: str
     since: float
