@@ -146,6 +146,8 @@ class _Turn:
     those reading a changed input: the reference the tests compare the fast path against.
     """
 
+    __slots__ = ("changed", "events", "exhaustive", "now", "s", "state")
+
     def __init__(
         self, scenario: Scenario, state: State, now: float, in_place: bool = False, exhaustive: bool = False
     ) -> None:
