@@ -123,7 +123,6 @@ def _scored(keys: tuple[Input, ...], points: int) -> tuple[Input, ...]:
 
 
 _CHANGES: dict[str, Callable[[dict[str, Any]], tuple[Input, ...]]] = {
-    "session_started": lambda d: (_PLAN,),
     "choice_made": lambda d: (_SCORE,) if d["points"] else (),
     "flag_set": lambda d: (("flag", d["flag"]),),
     "trap_sprung": lambda d: _scored((("trap", d["trap"]), _TRAPS), d["penalty"]),
@@ -353,8 +352,7 @@ class _Turn:
             text=choice.text,
             points=choice.points,
         )
-        if choice.set or choice.add:
-            self.flags(choice.set, choice.add)
+        self.flags(choice.set, choice.add)
         trap = choice.trap
         moved = False
         if trap is not None:
@@ -381,7 +379,7 @@ class _Turn:
                     action.role,
                     task=task_id,
                     outcome=choice.complete,
-                    points=s.points_of_task[task_id],
+                    points=s.task_points(task_id),
                 )
         self.settle()
 

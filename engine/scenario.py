@@ -109,7 +109,6 @@ class Scenario:
             role_id: [plan(t) for t in task_ids] for role_id, task_ids in self.role_tasks.items()
         }
         self.task_role: dict[str, str] = {t.id: t.role for t in self.tasks.values()}
-        self.points_of_task: dict[str, int] = {t: self.task_points(t) for t in self.tasks}
         self.event_checks = [(e.id, e, self._predicates[id(e.when)]) for e in data.events]
         self.ending_checks = [(e, self._predicates[id(e.when)]) for e in data.endings]
         # Which checks can change when an input changes (see conditions.inputs): after an action

@@ -23,7 +23,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -363,15 +364,22 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------
 
-    def _refuse_if_readonly(self) -> None:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write's SQLite errors as the user's messages (a duplicate step: someone else's)."""
         if self.readonly:
             raise StoreError(f"{self.path} 是只读的，无法保存进度；请改为可写，或用 --db 指定另一个文件")
+        try:
+            yield
+        except sqlite3.IntegrityError:
+            raise StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作") from None
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(exc)) from None
 
     def _write(self, fn: Callable[[sqlite3.Connection], None]) -> None:
         """Run ``fn`` in one BEGIN IMMEDIATE ... COMMIT; on any failure nothing of it is kept."""
-        self._refuse_if_readonly()
         conn = self.conn
-        try:
+        with self._writing():
             conn.execute("BEGIN IMMEDIATE")
             try:
                 fn(conn)
@@ -382,10 +390,6 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.IntegrityError:
-            raise StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作") from None
-        except sqlite3.Error as exc:
-            raise StoreError(self._explain(exc)) from None
 
     def _number(self, session_id: str) -> int:
         number = self._numbers.get(session_id)
@@ -474,14 +478,9 @@ class Store:
         """
         if not events:
             return
-        self._refuse_if_readonly()
         row = self._step_row(self._number(session_id), first_seq, events, state)
-        try:
+        with self._writing():
             self.conn.execute(_INSERT_STEP, row)
-        except sqlite3.IntegrityError:
-            raise StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作") from None
-        except sqlite3.Error as exc:
-            raise StoreError(self._explain(exc)) from None
 
     # --- reading -----------------------------------------------------------------------
 
