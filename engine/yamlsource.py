@@ -195,7 +195,16 @@ def _syntax_error(exc: yaml.YAMLError, file: str) -> ScenarioInvalid:
         what = exc.problem or "语法错误"
     else:
         line, column, what = 1, 1, str(exc).splitlines()[0]
+    if "nesting depth" in what:
+        # libyaml (PyYAML >= 6.0.3) caps nesting itself, and its scanner reads a run of "[[[["
+        # ahead of the parser, so its cap can fire before our composer sees depth MAX_DEPTH.
+        # Either limit means the same thing to an organizer.
+        return _too_deep(file, line, column)
     return _fail(file, line, column, "yaml-syntax", f"YAML 语法错误：{what}{_syntax_hint(what)}")
+
+
+def _too_deep(file: str, line: int, column: int) -> ScenarioInvalid:
+    return _fail(file, line, column, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号")
 
 
 def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
@@ -250,12 +259,7 @@ def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
             attach(node)
         elif kind in (SequenceStartEvent, MappingStartEvent):
             if len(stack) >= MAX_DEPTH:
-                raise _fail_at(
-                    file,
-                    event.start_mark,
-                    "too-deep",
-                    f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号",
-                )
+                raise _too_deep(file, event.start_mark.line + 1, event.start_mark.column + 1)
             tag = event.tag
             sequence = kind is SequenceStartEvent
             node_kind = yaml.SequenceNode if sequence else yaml.MappingNode

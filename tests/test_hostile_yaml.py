@@ -135,6 +135,21 @@ def test_big_files_in_process(tmp_path: Path) -> None:
     for name, (path, code) in _big_cases(tmp_path).items():
         problems = check_file(path)
         assert problems and problems[0].code == code, (name, [str(p)[:200] for p in problems[:3]])
+        assert LINE.match(str(problems[0])), str(problems[0])[:200]
+
+
+def test_nesting_reported_as_too_deep_whichever_limit_fires() -> None:
+    """libyaml (PyYAML >= 6.0.3) has its own nesting cap that can fire before ours does.
+
+    The organizer must get the same answer either way: `too-deep`, at the parser's position.
+    """
+    import yaml
+
+    mark = yaml.Mark("x.yaml", 0, 0, 1002, None, None)
+    libyaml_error = yaml.MarkedYAMLError(problem="exceeded maximum nesting depth", problem_mark=mark)
+    problem = yamlsource._syntax_error(libyaml_error, "x.yaml").problems[0]
+    assert (problem.code, problem.line, problem.column) == ("too-deep", 1, 1003)
+    assert f"最多允许 {yamlsource.MAX_DEPTH} 层" in problem.message
 
 
 LIMITED = """
