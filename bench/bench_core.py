@@ -38,15 +38,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.bots import play_bot_session  # noqa: E402
-from engine.clock import ManualClock  # noqa: E402
-from engine.loader import load_scenario, parse_scenario  # noqa: E402
-from engine.paths import bundled_scenarios  # noqa: E402
-from engine.problems import ScenarioInvalid  # noqa: E402
-from engine.rules import Choose, visible_choices  # noqa: E402
-from engine.scenario import Scenario  # noqa: E402
-from engine.session import Session, assign_roles  # noqa: E402
-from engine.store import Store  # noqa: E402
+from engine.format.catalog import bundled_scenarios  # noqa: E402
+from engine.format.loader import load_scenario, parse_scenario  # noqa: E402
+from engine.format.problems import ScenarioInvalid  # noqa: E402
+from engine.format.scenario import Scenario  # noqa: E402
+from engine.rules.step import Choose, visible_choices  # noqa: E402
+from engine.session.clock import ManualClock  # noqa: E402
+from engine.session.live import Session, assign_roles  # noqa: E402
+from engine.store.db import Store  # noqa: E402
+from engine.tools.bots import play_bot_session  # noqa: E402
 
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 YIDA = ROOT / "scenarios" / "yida_1921.yaml"
@@ -263,8 +263,8 @@ def _timed(fn: object) -> float:
 _MEMORY = """
 import resource, sys
 sys.path.insert(0, sys.argv[1])
-from engine.bots import POLICIES, play_bot_session
-from engine.loader import load_scenario
+from engine.tools.bots import POLICIES, play_bot_session
+from engine.format.loader import load_scenario
 
 def peak_mb():
     # VmHWM is this process's own peak; ru_maxrss can carry the parent's peak across exec

@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.loader import load_scenario  # noqa: E402
+from engine.format.loader import load_scenario  # noqa: E402
 from engine.report import FORMATS, load_review, write_report  # noqa: E402
 from engine.report.sample import fill_store  # noqa: E402
-from engine.store import Store  # noqa: E402
+from engine.store.db import Store  # noqa: E402
 
 
 def cohort_db(sessions: int) -> tuple[Path, float | None]:

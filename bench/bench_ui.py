@@ -51,10 +51,10 @@ def four_role_yaml() -> str:
 def play_fps(seconds: float) -> tuple[float, float]:
     import pygame
 
-    from engine.clock import SystemClock
-    from engine.loader import parse_scenario
-    from engine.session import Session, assign_roles
-    from engine.store import Store
+    from engine.format.loader import parse_scenario
+    from engine.session.clock import SystemClock
+    from engine.session.live import Session, assign_roles
+    from engine.store.db import Store
     from engine.ui.app import App, Settings
     from engine.ui.scenes.play import PlayScene
 
@@ -90,7 +90,7 @@ def play_fps(seconds: float) -> tuple[float, float]:
 FIRST_FRAME = """
 import time, tempfile, pathlib
 t0 = time.perf_counter()
-from engine.store import Store
+from engine.store.db import Store
 from engine.ui.app import App, Settings
 store = Store(pathlib.Path(tempfile.mkdtemp()) / "q.db")
 app = App(store, Settings())

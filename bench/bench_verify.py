@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.loader import parse_scenario  # noqa: E402
-from engine.paths import bundled_scenarios  # noqa: E402
-from engine.verify import verify  # noqa: E402
+from engine.format.catalog import bundled_scenarios  # noqa: E402
+from engine.format.loader import parse_scenario  # noqa: E402
+from engine.tools.verify import verify  # noqa: E402
 
 
 def generate(roles: int = 6, tasks: int = 40, overlap: int = 3, seed: int = 1) -> str:

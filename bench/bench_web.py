@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 
-from engine.loader import load_scenario  # noqa: E402
-from engine.scenario import Scenario  # noqa: E402
-from engine.state import fold  # noqa: E402
-from engine.store import Store  # noqa: E402
+from engine.format.loader import load_scenario  # noqa: E402
+from engine.format.scenario import Scenario  # noqa: E402
+from engine.rules.state import fold  # noqa: E402
+from engine.store.db import Store  # noqa: E402
 
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 ROLES = ("lida", "wanghuiwu", "lihanjun")

@@ -11,10 +11,10 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from engine.clock import ManualClock
-from engine.loader import load_scenario
-from engine.scenario import Scenario
-from engine.store import Store
+from engine.format.loader import load_scenario
+from engine.format.scenario import Scenario
+from engine.session.clock import ManualClock
+from engine.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"

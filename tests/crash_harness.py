@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.clock import ManualClock  # noqa: E402
-from engine.loader import load_scenario  # noqa: E402
-from engine.rules import Action, Choose, Resume, Start, step, visible_choices  # noqa: E402
-from engine.scenario import Scenario  # noqa: E402
-from engine.session import Session, assign_roles  # noqa: E402
-from engine.state import Event, State, fold  # noqa: E402
-from engine.store import Store  # noqa: E402
+from engine.format.loader import load_scenario  # noqa: E402
+from engine.format.scenario import Scenario  # noqa: E402
+from engine.rules.state import Event, State, fold  # noqa: E402
+from engine.rules.step import Action, Choose, Resume, Start, step, visible_choices  # noqa: E402
+from engine.session.clock import ManualClock  # noqa: E402
+from engine.session.live import Session, assign_roles  # noqa: E402
+from engine.store.db import Store  # noqa: E402
 
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.balance import balance_problems
-from engine.loader import load_scenario, parse_scenario
+from engine.format.loader import load_scenario, parse_scenario
+from engine.tools.balance import balance_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

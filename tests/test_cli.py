@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.cli import _command_modules, build_parser, with_default_command
-from engine.store import default_db_path
+from engine.cli.main import _command_modules, build_parser, with_default_command
+from engine.store.db import default_db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ def test_env_variable_overrides_the_default_store(tmp_path: Path, monkeypatch) -
 
 
 def test_parser_builds_without_importing_pygame() -> None:
-    code = "import sys, engine.cli as c; c.build_parser(); print('pygame' in sys.modules)"
+    code = "import sys, engine.cli.main as c; c.build_parser(); print('pygame' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
     assert build_parser().prog == "python play.py"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.bots import play_bot_session
-from engine.clock import ManualClock
-from engine.rules import Choose, visible_choices
-from engine.scenario import Scenario
-from engine.session import Session
-from engine.store import SCHEMA_VERSION, Store, StoreConflict, StoreError
+from engine.format.scenario import Scenario
+from engine.rules.step import Choose, visible_choices
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import SCHEMA_VERSION, Store, StoreConflict, StoreError
+from engine.tools.bots import play_bot_session
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAMS = 8
@@ -29,9 +29,9 @@ POLICIES = ("random", "careful", "expert")
 
 PLAYER = """
 import sys
-from engine.bots import play_bot_session
-from engine.loader import load_scenario
-from engine.store import Store
+from engine.tools.bots import play_bot_session
+from engine.format.loader import load_scenario
+from engine.store.db import Store
 db, team, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 scenario = load_scenario("scenarios/tutorial.yaml")
 policies = ("random", "careful", "expert")

@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from engine.conditions import compile_condition, compile_unmet, holds, unmet_tasks
-from engine.model import Condition
-from engine.state import State
+from engine.format.conditions import compile_condition, compile_unmet, holds, unmet_tasks
+from engine.format.model import Condition
+from engine.rules.state import State
 
 TASKS = ["t1", "t2", "t3"]
 COND = TypeAdapter(Condition)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from crash_harness import check_store, kill_after, parse_acks
 
-from engine.scenario import Scenario
+from engine.format.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 200

@@ -25,14 +25,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.bots import POLICIES, play_bot_session
-from engine.loader import load_scenario, parse_scenario
-from engine.paths import bundled_scenarios
-from engine.rules import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
-from engine.scenario import Scenario
-from engine.state import Event, State, fold
+from engine.format.catalog import bundled_scenarios
+from engine.format.loader import load_scenario, parse_scenario
+from engine.format.scenario import Scenario
+from engine.rules.state import Event, State, fold
+from engine.rules.step import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
+from engine.tools.bots import POLICIES, play_bot_session
 
-verify_mod = pytest.importorskip("engine.verify")
+verify_mod = pytest.importorskip("engine.tools.verify")
 
 OUTCOMES = ("done", "careful")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.graph import layout, to_dot, to_mermaid, to_svg
-from engine.loader import load_scenario
+from engine.format.loader import load_scenario
+from engine.tools.graph import layout, to_dot, to_mermaid, to_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

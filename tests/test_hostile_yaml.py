@@ -4,8 +4,8 @@ The small cases live in tests/hostile/ (one file each, with the error code it mu
 big ones (near and over the size limit) are generated into tmp_path. Every file goes through
 ``check_file`` in-process; the heavy ones also through ``python play.py validate`` in a child
 with a 1 GiB address-space limit and a 20 s timeout, so a hang or a memory blow-up fails the
-test instead of the machine. Limits: engine/yamlsource.py (MAX_BYTES, MAX_DEPTH, MAX_VALUES),
-documented in docs/notes/reliability.md.
+test instead of the machine. Limits: engine/format/yamlsource.py (MAX_BYTES, MAX_DEPTH, MAX_VALUES),
+documented in docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import yamlsource
-from engine.loader import check_file, parse_scenario
-from engine.problems import ScenarioInvalid
+from engine.format import yamlsource
+from engine.format.loader import check_file, parse_scenario
+from engine.format.problems import ScenarioInvalid
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -155,7 +155,7 @@ def test_nesting_reported_as_too_deep_whichever_limit_fires() -> None:
 LIMITED = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-from engine.cli import main
+from engine.cli.main import main
 sys.exit(main(["validate", *sys.argv[1:]]))
 """
 

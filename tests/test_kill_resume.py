@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.session import Session
-from engine.state import fold
-from engine.store import Store
+from engine.rules.state import fold
+from engine.session.live import Session
+from engine.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,9 +98,9 @@ def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> Non
 
 
 def test_resume_refuses_a_changed_scenario_file(tmp_path: Path) -> None:
-    from engine.clock import ManualClock
-    from engine.loader import load_scenario
-    from engine.session import ScenarioChanged
+    from engine.format.loader import load_scenario
+    from engine.session.clock import ManualClock
+    from engine.session.live import ScenarioChanged
 
     path = tmp_path / "tut.yaml"
     path.write_text((ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8"), encoding="utf-8")

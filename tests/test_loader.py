@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import check_file, load_scenario, parse_scenario
-from engine.problems import ScenarioInvalid
+from engine.format.loader import check_file, load_scenario, parse_scenario
+from engine.format.problems import ScenarioInvalid
 
 BAD = Path(__file__).parent / "bad"
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.clock import ManualClock
-from engine.metrics import Segment, WaitRecord, cohort_metrics, critical_path, session_metrics
-from engine.rules import Choose, Hint, Pause, Skip, Unpause
-from engine.scenario import Scenario
-from engine.session import Session
-from engine.state import fold
-from engine.store import Store
+from engine.format.scenario import Scenario
+from engine.review.metrics import Segment, WaitRecord, cohort_metrics, critical_path, session_metrics
+from engine.rules.state import fold
+from engine.rules.step import Choose, Hint, Pause, Skip, Unpause
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import Store
 
 T0 = 1_627_000_000.0
 ASSIGN = {"lida": "张三", "wanghuiwu": "李四", "lihanjun": "王五"}

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loader import load_scenario
-from engine.rules import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
-from engine.state import State, fold
+from engine.format.loader import load_scenario
+from engine.rules.state import State, fold
+from engine.rules.step import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

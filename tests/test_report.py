@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main as cli_main
-from engine.clock import ManualClock
+from engine.cli.main import main as cli_main
+from engine.format.scenario import Scenario
 from engine.report import Filters, load_review, write_report
 from engine.report.csv_out import csv_paths
 from engine.report.sample import fill_store
 from engine.report.xapi import VERBS, iso_duration, statements
-from engine.rules import Choose
-from engine.scenario import Scenario
-from engine.session import Session
-from engine.store import Store
+from engine.rules.step import Choose
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import Store
 
 COHORT = 200
 TRICKY_TEAM = '逗号,引号"队"\n换行'

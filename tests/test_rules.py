@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.rules import (
+from engine.format.scenario import Scenario
+from engine.present.view import role_view, team_view
+from engine.rules.state import State, fold
+from engine.rules.step import (
     Abandon,
     Choose,
     Hint,
@@ -17,9 +20,6 @@ from engine.rules import (
     step,
     visible_choices,
 )
-from engine.scenario import Scenario
-from engine.state import State, fold
-from engine.view import role_view, team_view
 
 T0 = 1000.0
 ASSIGN = {"lida": "张三", "wanghuiwu": "李四", "lihanjun": "王五"}

@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.balance import balance_problems
-from engine.commands.validate import file_problems
-from engine.loader import load_scenario, parse_scenario
-from engine.verify import format_trace, verify
+from engine.cli.commands.validate import file_problems
+from engine.format.loader import load_scenario, parse_scenario
+from engine.tools.balance import balance_problems
+from engine.tools.verify import format_trace, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "authoring.md"

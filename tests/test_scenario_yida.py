@@ -16,19 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from engine.bots import POLICIES, play_bot_session
-from engine.checks import iter_conditions
-from engine.clock import ManualClock
-from engine.conditions import holds
-from engine.loader import check_file, load_scenario
-from engine.model import Condition, EventCondition, TaskDoneCondition
-from engine.paths import default_scenario
-from engine.rules import Choose, Skip, Start, step, visible_choices
-from engine.scenario import Scenario
-from engine.session import Session
-from engine.state import State
-from engine.store import Store
-from engine.text import play
+from engine.format.catalog import default_scenario
+from engine.format.checks import iter_conditions
+from engine.format.conditions import holds
+from engine.format.loader import check_file, load_scenario
+from engine.format.model import Condition, EventCondition, TaskDoneCondition
+from engine.format.scenario import Scenario
+from engine.rules.state import State
+from engine.rules.step import Choose, Skip, Start, step, visible_choices
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import Store
+from engine.terminal.console import play
+from engine.tools.bots import POLICIES, play_bot_session
 
 ROOT = Path(__file__).resolve().parent.parent
 YIDA = ROOT / "scenarios" / "yida_1921.yaml"

@@ -12,7 +12,7 @@ import yaml
 
 jsonschema = pytest.importorskip("jsonschema")
 
-from engine.commands.schema import schema_text  # noqa: E402
+from engine.cli.commands.schema import schema_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "scenario.schema.json"

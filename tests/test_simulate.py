@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.simulate import simulate
-from engine.store import Store
+from engine.store.db import Store
+from engine.tools.simulate import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 

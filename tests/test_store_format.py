@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.bots import POLICIES, play_bot_session
-from engine.loader import load_scenario
-from engine.paths import bundled_scenarios
-from engine.state import Event
-from engine.store import Store, _encode_events, events_of_steps
+from engine.format.catalog import bundled_scenarios
+from engine.format.loader import load_scenario
+from engine.rules.state import Event
+from engine.store.db import Store, _encode_events, events_of_steps
+from engine.tools.bots import POLICIES, play_bot_session
 
 
 def test_fast_encoding_equals_the_standard_library_on_whole_games() -> None:

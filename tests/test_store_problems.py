@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-import engine.store as store_mod
-from engine.bots import play_bot_session
-from engine.clock import ManualClock
-from engine.rules import Choose, Unpause, visible_choices
-from engine.scenario import Scenario
-from engine.session import Session
-from engine.state import fold
-from engine.store import Store, StoreError
+import engine.store.db as store_mod
+from engine.format.scenario import Scenario
+from engine.rules.state import fold
+from engine.rules.step import Choose, Unpause, visible_choices
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import Store, StoreError
+from engine.tools.bots import play_bot_session
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGN = {"lida": "a", "wanghuiwu": "b", "lihanjun": "c"}
@@ -247,7 +247,7 @@ def test_cli_on_a_read_only_store_lists_sessions(tmp_path: Path, tutorial: Scena
         "import os, sys\n"
         "real = os.access\n"
         f"os.access = lambda p, m, *a, **k: False if m & os.W_OK and str(p) == {str(db)!r} else real(p, m, *a, **k)\n"
-        "from engine.cli import main\n"
+        "from engine.cli.main import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
     args = [sys.executable, "-c", code]

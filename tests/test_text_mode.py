@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.clock import ManualClock
-from engine.scenario import Scenario
-from engine.session import Session
-from engine.store import Store
-from engine.text import play
+from engine.format.scenario import Scenario
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import Store
+from engine.terminal.console import play
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = "lida=张三,wanghuiwu=李四,lihanjun=王五"

@@ -8,9 +8,9 @@ import pygame
 import pytest
 from ui_driver import click, frame, key, type_text
 
-from engine.clock import ManualClock
-from engine.session import Session
-from engine.store import Store
+from engine.session.clock import ManualClock
+from engine.session.live import Session
+from engine.store.db import Store
 from engine.ui.app import App, Settings
 from engine.ui.scenes.play import PlayScene
 from engine.ui.scenes.results import ResultsScene

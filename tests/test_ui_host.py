@@ -19,9 +19,9 @@ import pygame
 import pytest
 from ui_driver import click, frame, key
 
-from engine.clock import ManualClock
-from engine.loader import load_scenario
-from engine.store import Store
+from engine.format.loader import load_scenario
+from engine.session.clock import ManualClock
+from engine.store.db import Store
 from engine.ui.app import App, Settings
 from engine.ui.scenes.host import QUIET, HostScene
 from engine.ui.scenes.setup import SetupScene

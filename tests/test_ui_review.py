@@ -11,13 +11,13 @@ import pygame
 import pytest
 from ui_driver import click, frame, key
 
-from engine.bots import play_bot_session
-from engine.clock import ManualClock
-from engine.loader import load_scenario
-from engine.metrics import STATUS_NAMES
+from engine.format.loader import load_scenario
+from engine.format.scenario import Scenario
 from engine.report import Filters, debrief, honor_wall, leaderboard, session_list
-from engine.scenario import Scenario
-from engine.store import Store
+from engine.review.metrics import STATUS_NAMES
+from engine.session.clock import ManualClock
+from engine.store.db import Store
+from engine.tools.bots import play_bot_session
 from engine.ui import theme as th
 from engine.ui.app import App, Settings
 from engine.ui.scenes.review import ReviewScene, board_row, honor_row, session_row, timeline_of

@@ -7,10 +7,10 @@ from pathlib import Path
 import pygame
 import pytest
 
-from engine.cli import main as cli
-from engine.i18n import localize, to_traditional
+from engine.cli.main import main as cli
+from engine.present.i18n import localize, to_traditional
 from engine.ui.fonts import FontError, Fonts, find_font, load_fonts
-from engine.ui.text import NO_END, NO_START, TextCache, tidy, wrap
+from engine.ui.typeset import NO_END, NO_START, TextCache, tidy, wrap
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
 LONG = "1921年7月23日晚，望志路106号楼下客厅里，中国共产党第一次全国代表大会开幕了。" * 3

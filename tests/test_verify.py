@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import load_scenario, parse_scenario
-from engine.verify import Move, format_trace, verify
+from engine.format.loader import load_scenario, parse_scenario
+from engine.tools.verify import Move, format_trace, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_verify import cli, generate  # the verify CLI runner and the bench's scenario generator
 
-from engine.loader import load_scenario, parse_scenario
-from engine.rules import Skip, Start, step
-from engine.state import State
-from engine.verify import Move, format_trace, verify
+from engine.format.loader import load_scenario, parse_scenario
+from engine.rules.state import State
+from engine.rules.step import Skip, Start, step
+from engine.tools.verify import Move, format_trace, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "verify_skip_deadlock.yaml"

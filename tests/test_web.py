@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from engine.bots import pick_choice
-from engine.clock import ManualClock
-from engine.scenario import Scenario
-from engine.state import fold
-from engine.store import Store
+from engine.format.scenario import Scenario
+from engine.rules.state import fold
+from engine.session.clock import ManualClock
+from engine.store.db import Store
+from engine.tools.bots import pick_choice
 from engine.web import messages as m
 from engine.web.hub import Client, Hub, Team, TooManyTries
 from engine.web.runner import qr_matrix, start_host

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from engine.state import fold
-from engine.store import Store
+from engine.rules.state import fold
+from engine.store.db import Store
 from engine.web.runner import start_host
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csv_out import write_csv
-from .data import Filters, Review, debrief, honor_wall, leaderboard, load_review, parse_date, session_list
-from .html import write_html
-from .json_out import write_json
-from .xapi import DEFAULT_BASE, write_xapi
+from engine.report.csv_out import write_csv
+from engine.report.data import (
+    Filters,
+    Review,
+    debrief,
+    honor_wall,
+    leaderboard,
+    load_review,
+    parse_date,
+    session_list,
+)
+from engine.report.html import write_html
+from engine.report.json_out import write_json
+from engine.report.xapi import DEFAULT_BASE, write_xapi
 
 FORMATS = ("html", "csv", "json", "xapi")
 

@@ -4,7 +4,7 @@
     session_list / debrief / leaderboard / honor_wall   -> plain data for the game's review screens
 
 The ``sessions`` table is used only as an index (which sessions match the filters); every figure
-is recomputed from the ``events`` rows by :mod:`engine.metrics`. One query reads the events of
+is recomputed from the ``events`` rows by :mod:`engine.review.metrics`. One query reads the events of
 all selected sessions, and each distinct scenario text is parsed once.
 """
 
@@ -16,11 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..loader import parse_scenario
-from ..metrics import CohortMetrics, PlayerRow, SessionMetrics, TeamRow, cohort_metrics, session_metrics
-from ..problems import ScenarioInvalid
-from ..scenario import Scenario
-from ..store import OF_SESSION, SEQ_BITS, Store, StoreError, events_of_steps
+from engine.format.loader import parse_scenario
+from engine.format.problems import ScenarioInvalid
+from engine.format.scenario import Scenario
+from engine.review.metrics import (
+    CohortMetrics,
+    PlayerRow,
+    SessionMetrics,
+    TeamRow,
+    cohort_metrics,
+    session_metrics,
+)
+from engine.store.db import OF_SESSION, SEQ_BITS, Store, StoreError, events_of_steps
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from ..metrics import PART_NAMES, STATUS_NAMES, CohortMetrics, SessionMetrics
-from ..view import format_duration
-from . import svg
-from .data import Review
+from engine.present.view import format_duration
+from engine.report import svg
+from engine.report.data import Review
+from engine.review.metrics import PART_NAMES, STATUS_NAMES, CohortMetrics, SessionMetrics
 
 MAX_DEBRIEFS = 20
 OUTCOME_NAMES = {"done": "完成", "skipped": "跳过（主持人）"}

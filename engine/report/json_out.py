@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
-from .data import Review
+from engine.report.data import Review
+from engine.review.metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
 
 FORMAT = "qingjing-report"
 VERSION = 1

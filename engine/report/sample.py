@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..bots import POLICIES, play_bot_session
-from ..scenario import Scenario
-from ..store import Store
+from engine.format.scenario import Scenario
+from engine.store.db import Store
+from engine.tools.bots import POLICIES, play_bot_session
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"

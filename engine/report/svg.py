@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..metrics import SessionMetrics
-from ..view import format_duration
+from engine.present.view import format_duration
+from engine.review.metrics import SessionMetrics
 
 COLORS = {
     "working": "#3f8f5f",

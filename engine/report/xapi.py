@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..metrics import SessionMetrics
-from ..scenario import Scenario
-from .data import Review
-from .json_out import pretty_indent
+from engine.format.scenario import Scenario
+from engine.report.data import Review
+from engine.report.json_out import pretty_indent
+from engine.review.metrics import SessionMetrics
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_BASE = "https://qingjing.invalid"

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pygame
 
-from ..clock import Clock, SystemClock
-from ..i18n import Script, check
-from ..store import Store
-from .fonts import Fonts, load_fonts
-from .text import TextCache
-from .theme import IVORY, Theme
-from .widgets import Target, Ui
+from engine.present.i18n import Script, check
+from engine.session.clock import Clock, SystemClock
+from engine.store.db import Store
+from engine.ui.fonts import Fonts, load_fonts
+from engine.ui.theme import IVORY, Theme
+from engine.ui.typeset import TextCache
+from engine.ui.widgets import Target, Ui
 
 DEFAULT_SIZE = (1280, 720)
 MIN_SIZE = (800, 520)
@@ -95,7 +95,7 @@ class App:
         self.ui = Ui(self.screen, self.text, Theme.for_size(*self.screen.get_size()))
         self._pressed: Target | None = None
         self.ticker = pygame.time.Clock()
-        from .scenes.title import TitleScene  # scenes import App; import here to avoid a cycle
+        from engine.ui.scenes.title import TitleScene  # scenes import App; import here to avoid a cycle
 
         self.scene: Scene = TitleScene(self)
         self.scene.enter()
@@ -132,7 +132,7 @@ class App:
         scene.enter()
 
     def title(self) -> None:
-        from .scenes.title import TitleScene
+        from engine.ui.scenes.title import TitleScene
 
         self.go(TitleScene(self))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pygame
 
-from ..scenario import Scenario
-from ..view import format_duration
-from . import theme as th
-from .timeline import Timeline
-from .widgets import Ui
+from engine.format.scenario import Scenario
+from engine.present.view import format_duration
+from engine.ui import theme as th
+from engine.ui.timeline import Timeline
+from engine.ui.widgets import Ui
 
 COLORS = {"task": th.GOLD, "wait": (196, 200, 214), "lock": th.SLATE}
 LEGEND = (("task", "做任务"), ("wait", "等待队友"), ("lock", "陷阱锁定"))

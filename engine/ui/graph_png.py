@@ -1,5 +1,5 @@
 """PNG of the scenario map (``play.py graph -o map.png``), drawn with pygame from the same
-layout as the SVG (:func:`engine.graph.layout`), using the game's Chinese font."""
+layout as the SVG (:func:`engine.tools.graph.layout`), using the game's Chinese font."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pygame
 
-from ..graph import ARROW_COLOR, COL_GAP, FILL, LANE_H, TOP, anchor_points, layout
-from ..scenario import Scenario
-from .fonts import load_fonts
+from engine.format.scenario import Scenario
+from engine.tools.graph import ARROW_COLOR, COL_GAP, FILL, LANE_H, TOP, anchor_points, layout
+from engine.ui.fonts import load_fonts
 
 SCALE = 1.5
 

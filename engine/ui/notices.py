@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..scenario import Scenario
-from ..state import Event
-from ..view import trap_consequences
+from engine.format.scenario import Scenario
+from engine.present.view import trap_consequences
+from engine.rules.state import Event
 
 
 @dataclass(frozen=True)

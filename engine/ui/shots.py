@@ -14,20 +14,20 @@ from pathlib import Path
 
 import pygame
 
-from ..bots import Policy, pick_choice, play_bot_session
-from ..clock import ManualClock
-from ..loader import load_scenario
-from ..rules import Choose, visible_choices
-from ..scenario import Scenario
-from ..session import Session, assign_roles
-from ..store import Store
-from .app import App, Settings
-from .scenes.choose import ChooseScene
-from .scenes.host import HostScene
-from .scenes.play import PlayScene
-from .scenes.results import ResultsScene
-from .scenes.review import ReviewScene
-from .scenes.setup import SetupScene
+from engine.format.loader import load_scenario
+from engine.format.scenario import Scenario
+from engine.rules.step import Choose, visible_choices
+from engine.session.clock import ManualClock
+from engine.session.live import Session, assign_roles
+from engine.store.db import Store
+from engine.tools.bots import Policy, pick_choice, play_bot_session
+from engine.ui.app import App, Settings
+from engine.ui.scenes.choose import ChooseScene
+from engine.ui.scenes.host import HostScene
+from engine.ui.scenes.play import PlayScene
+from engine.ui.scenes.results import ResultsScene
+from engine.ui.scenes.review import ReviewScene
+from engine.ui.scenes.setup import SetupScene
 
 SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]

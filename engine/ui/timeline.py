@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..scenario import Scenario
-from ..state import Event
+from engine.format.scenario import Scenario
+from engine.rules.state import Event
 
 
 @dataclass(frozen=True)

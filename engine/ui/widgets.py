@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from . import theme as th
-from .text import TextCache, line_height
-from .theme import Color, Theme
+from engine.ui import theme as th
+from engine.ui.theme import Color, Theme
+from engine.ui.typeset import TextCache, line_height
 
 
 @dataclass

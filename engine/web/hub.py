@@ -4,12 +4,12 @@ The server hands each decoded message to :meth:`Hub.handle` together with the co
 :class:`Client`, and gets back the reply for that connection; views for everyone else are
 pushed through each client's :class:`Listener` (the server's per-connection outbox).
 
-One hub owns one :class:`~engine.store.Store` and is used from one thread (the server's event
+One hub owns one :class:`~engine.store.db.Store` and is used from one thread (the server's event
 loop). ``handle`` never awaits, so each action is decided, committed and broadcast before the
 next message is looked at: actions are serialised by construction, the store sees one writer,
 and every phone sees the team's changes in commit order.
 
-Game rules stay in :mod:`engine.rules`: the hub only checks *who* may ask (the phone's token
+Game rules stay in :mod:`engine.rules.step`: the hub only checks *who* may ask (the phone's token
 holds the role; the organizer's secret for controls) and passes actions to
 :meth:`Session.act`, which stores first.
 """
@@ -24,17 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..clock import Clock, SystemClock
-from ..loader import load_scenario
-from ..problems import ScenarioInvalid
-from ..rules import Abandon, Action, Choose, Hint, Pause, RuleViolation, Skip, Unpause
-from ..scenario import Scenario
-from ..session import Session, assign_roles
-from ..state import Event
-from ..store import Store, StoreError
-from . import messages as m
-from .payloads import note_for, notes, phone_play, team_public
-from .tables import TeamRow, WebTables, new_token, token_hash
+from engine.format.loader import load_scenario
+from engine.format.problems import ScenarioInvalid
+from engine.format.scenario import Scenario
+from engine.rules.state import Event
+from engine.rules.step import Abandon, Action, Choose, Hint, Pause, RuleViolation, Skip, Unpause
+from engine.session.clock import Clock, SystemClock
+from engine.session.live import Session, assign_roles
+from engine.store.db import Store, StoreError
+from engine.web import messages as m
+from engine.web.payloads import note_for, notes, phone_play, team_public
+from engine.web.seats import TeamRow, WebTables, new_token, token_hash
 
 RECENT_ACTIONS = 32  # replies remembered per seat, so a resent action is answered, not redone
 MAX_BAD_CODES = 20  # wrong join codes one connection may try before it is dropped

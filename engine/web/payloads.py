@@ -1,4 +1,4 @@
-"""What the host sends: plain JSON-ready dicts built from the shared views (:mod:`engine.view`).
+"""What the host sends: plain JSON-ready dicts built from the shared views (:mod:`engine.present.view`).
 
 Privacy is decided here. ``role_payload`` (brief, task text, choices) goes only to the phones
 holding that role. ``team_public`` is what everyone in the room may see anyway, because the
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scenario import Scenario
-from ..state import Event, State
-from ..view import RoleView, role_view, team_view, trap_consequences
+from engine.format.scenario import Scenario
+from engine.present.view import RoleView, role_view, team_view, trap_consequences
+from engine.rules.state import Event, State
 
 NOTES_KEPT = 12
 

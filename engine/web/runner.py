@@ -27,12 +27,12 @@ from typing import TypeVar
 import segno
 import uvicorn
 
-from ..clock import Clock
-from ..paths import default_scenario
-from ..store import Store, default_db_path
-from .hub import Hub, Team
-from .messages import MAX_FRAME
-from .server import build_app
+from engine.format.catalog import default_scenario
+from engine.session.clock import Clock
+from engine.store.db import Store, default_db_path
+from engine.web.hub import Hub, Team
+from engine.web.messages import MAX_FRAME
+from engine.web.server import build_app
 
 DEFAULT_PORT = 8765
 T = TypeVar("T")

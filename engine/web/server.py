@@ -27,8 +27,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from . import messages
-from .hub import Client, Hub, TooManyTries
+from engine.web import messages
+from engine.web.hub import Client, Hub, TooManyTries
 
 STATIC = Path(__file__).resolve().parent / "static"
 BURST = 30  # messages a connection may send at once ...

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import pygame
 
-from ...loader import load_scenario
-from ...paths import bundled_scenarios
-from ...problems import ScenarioInvalid
-from ...scenario import Scenario
-from .. import theme as th
-from ..app import Scene
-from ..widgets import Ui
+from engine.format.catalog import bundled_scenarios
+from engine.format.loader import load_scenario
+from engine.format.problems import ScenarioInvalid
+from engine.format.scenario import Scenario
+from engine.ui import theme as th
+from engine.ui.app import Scene
+from engine.ui.widgets import Ui
 
 
 @dataclass
@@ -87,6 +87,6 @@ class ChooseScene(Scene):
         elif name.startswith("pick:"):
             entry = self.entries[int(name.split(":")[1])]
             if entry.scenario is not None:
-                from .setup import SetupScene
+                from engine.ui.scenes.setup import SetupScene
 
                 self.app.go(SetupScene(self.app, entry.scenario))

@@ -20,13 +20,13 @@ from typing import Any
 
 import pygame
 
-from ...clock import Clock
-from ...scenario import Scenario
-from ...web.runner import HostHandle, TeamLink, start_host
-from .. import theme as th
-from ..app import App, Scene
-from ..text import line_height
-from ..widgets import Ui
+from engine.format.scenario import Scenario
+from engine.session.clock import Clock
+from engine.ui import theme as th
+from engine.ui.app import App, Scene
+from engine.ui.typeset import line_height
+from engine.ui.widgets import Ui
+from engine.web.runner import HostHandle, TeamLink, start_host
 
 REFRESH_SECONDS = 2.0  # how often the team list (who joined) is fetched from the host
 PAGE_SECONDS = 15.0  # with more teams than fit, pages turn by themselves this often

@@ -11,15 +11,15 @@ import math
 
 import pygame
 
-from ...rules import Abandon, Choose, Hint, Pause, RuleViolation, Skip, Unpause
-from ...session import Session
-from ...store import StoreError
-from ...view import RoleView, TeamView, format_duration, recent_feed, team_view
-from .. import theme as th
-from ..app import App, Scene
-from ..notices import Notice, notices
-from ..text import line_height
-from ..widgets import Ui
+from engine.present.view import RoleView, TeamView, format_duration, recent_feed, team_view
+from engine.rules.step import Abandon, Choose, Hint, Pause, RuleViolation, Skip, Unpause
+from engine.session.live import Session
+from engine.store.db import StoreError
+from engine.ui import theme as th
+from engine.ui.app import App, Scene
+from engine.ui.notices import Notice, notices
+from engine.ui.typeset import line_height
+from engine.ui.widgets import Ui
 
 FLASH_SECONDS = 4.0
 NUMBER_KEYS = {pygame.K_1 + i: i + 1 for i in range(9)} | {pygame.K_KP1 + i: i + 1 for i in range(9)}
@@ -63,7 +63,7 @@ class PlayScene(Scene):
         s = self.session
         self.team = self.view_now(now)
         if s.state.over and not self.queue and self.menu is None:
-            from .results import ResultsScene
+            from engine.ui.scenes.results import ResultsScene
 
             self.app.go(ResultsScene(self.app, s))
 

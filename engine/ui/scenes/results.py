@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pygame
 
-from ...metrics import PART_NAMES
-from ...session import Session
-from ...view import format_duration, role_view
-from .. import theme as th
-from ..app import App, Scene
-from ..chart import draw_timeline
-from ..text import line_height
-from ..timeline import build_timeline
-from ..widgets import Ui
+from engine.present.view import format_duration, role_view
+from engine.review.metrics import PART_NAMES
+from engine.session.live import Session
+from engine.ui import theme as th
+from engine.ui.app import App, Scene
+from engine.ui.chart import draw_timeline
+from engine.ui.timeline import build_timeline
+from engine.ui.typeset import line_height
+from engine.ui.widgets import Ui
 
 STATUS_TEXT = {"stuck": "团队陷入僵局：没有角色能继续行动", "abandoned": "主持人提前结束了会话"}
 

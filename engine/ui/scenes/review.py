@@ -12,18 +12,18 @@ from datetime import datetime
 
 import pygame
 
-from ...metrics import PART_NAMES, STATUS_NAMES, PlayerRow, SessionMetrics, TeamRow
-from ...report import Filters, Review, load_review
-from ...report.html import INTERVENTION_NAMES
-from ...scenario import Scenario
-from ...store import StoreError
-from ...view import format_duration
-from .. import theme as th
-from ..app import App, Scene
-from ..chart import draw_timeline
-from ..tables import Page, draw_table, row_height, scroll_surface, scroll_to_row
-from ..timeline import Mark, Segment, Timeline
-from ..widgets import Ui
+from engine.format.scenario import Scenario
+from engine.present.view import format_duration
+from engine.report import Filters, Review, load_review
+from engine.report.html import INTERVENTION_NAMES
+from engine.review.metrics import PART_NAMES, STATUS_NAMES, PlayerRow, SessionMetrics, TeamRow
+from engine.store.db import StoreError
+from engine.ui import theme as th
+from engine.ui.app import App, Scene
+from engine.ui.chart import draw_timeline
+from engine.ui.datagrid import Page, draw_table, row_height, scroll_surface, scroll_to_row
+from engine.ui.timeline import Mark, Segment, Timeline
+from engine.ui.widgets import Ui
 
 TABS = (("list", "会话列表"), ("debrief", "复盘"), ("board", "排行榜"), ("honor", "光荣榜"))
 TAB_KEYS = {"list": pygame.K_1, "debrief": pygame.K_2, "board": pygame.K_3, "honor": pygame.K_4}

@@ -1,19 +1,19 @@
 """Team set-up: team name, player names, and who plays which role (picked or at random).
 
 Fewer players than roles is fine: one player may hold several roles. Roles left on "随机"
-are shared out by :func:`engine.session.assign_roles` so nobody holds two before all hold one.
+are shared out by :func:`engine.session.live.assign_roles` so nobody holds two before all hold one.
 """
 
 from __future__ import annotations
 
 import pygame
 
-from ...scenario import Scenario
-from ...session import Session, assign_roles
-from ...store import StoreError
-from .. import theme as th
-from ..app import App, Scene
-from ..widgets import TextField, Ui
+from engine.format.scenario import Scenario
+from engine.session.live import Session, assign_roles
+from engine.store.db import StoreError
+from engine.ui import theme as th
+from engine.ui.app import App, Scene
+from engine.ui.widgets import TextField, Ui
 
 RANDOM = ""
 
@@ -129,7 +129,7 @@ class SetupScene(Scene):
         elif name == "start":
             self.start()
         elif name == "phones":  # each player on their own phone: the scene hosts on the LAN
-            from .host import HostScene
+            from engine.ui.scenes.host import HostScene
 
             self.app.go(HostScene(self.app, self.scenario, self, self.team.value.strip()))
 
@@ -149,6 +149,6 @@ class SetupScene(Scene):
         except (ValueError, StoreError) as exc:
             self.error = str(exc)
             return
-        from .play import PlayScene
+        from engine.ui.scenes.play import PlayScene
 
         self.app.go(PlayScene(self.app, session))

@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pygame
 
-from ...session import Session
-from ...store import SessionRow, StoreError
-from .. import theme as th
-from ..app import Scene
-from ..widgets import Ui
+from engine.session.live import Session
+from engine.store.db import SessionRow, StoreError
+from engine.ui import theme as th
+from engine.ui.app import Scene
+from engine.ui.widgets import Ui
 
 MAX_RESUME = 5
 
@@ -87,11 +87,11 @@ class TitleScene(Scene):
     def on_button(self, name: str) -> None:
         app = self.app
         if name == "new":
-            from .choose import ChooseScene
+            from engine.ui.scenes.choose import ChooseScene
 
             app.go(ChooseScene(app))
         elif name == "review":
-            from .review import ReviewScene
+            from engine.ui.scenes.review import ReviewScene
 
             app.go(ReviewScene(app))
         elif name.startswith("resume:"):
@@ -104,7 +104,7 @@ class TitleScene(Scene):
             app.running = False
 
     def resume(self, session_id: str) -> None:
-        from .play import PlayScene
+        from engine.ui.scenes.play import PlayScene
 
         try:
             session = Session.resume(self.app.store, session_id, self.app.clock)

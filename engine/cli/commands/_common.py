@@ -1,0 +1,66 @@
+"""Helpers shared by commands: opening the store and scenarios with user-facing errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.format.loader import load_scenario
+from engine.format.problems import ScenarioInvalid
+from engine.format.scenario import Scenario
+from engine.store.db import Store, StoreError, default_db_path
+
+
+class CommandError(Exception):
+    """A problem to print for the user (no traceback) before exiting with ``code``."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help="数据库文件（默认：用户数据目录下的 qingjing.db，或环境变量 QINGJING_DB）",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    try:
+        return Store(db_path(args))
+    except StoreError as exc:
+        raise CommandError(f"错误：{exc}") from None
+
+
+def open_scenario(path: str | Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioInvalid as exc:
+        lines = [str(p) for p in exc.problems if p.severity == "error"]
+        raise CommandError(
+            "\n".join(lines) + f"\n场景文件有 {len(lines)} 处错误，请先修正（python play.py validate {path}）"
+        ) from None
+
+
+def run(fn: Callable[[argparse.Namespace], int | None]) -> Callable[[argparse.Namespace], int]:
+    """Decorator for command functions: CommandError -> message on stderr and its exit code."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return int(fn(args) or 0)
+        except CommandError as exc:
+            print(str(exc), file=sys.stderr)
+            return exc.code
+        except StoreError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+
+    return wrapper

@@ -1,0 +1,72 @@
+"""``host``: each player on their own phone. Serves the join pages and the projector dashboard
+on the local network; a restart with the same database resumes every team where it was."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.cli.commands._common import CommandError, add_db_option, db_path, open_scenario, open_store, run
+from engine.format.catalog import default_scenario
+from engine.store.db import StoreError
+
+NAME = "host"
+ORDER = 15
+HELP = "多台手机联机：局域网主持，扫码加入，大屏看板 / host a multi-phone session on the LAN"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景）")
+    parser.add_argument("--port", type=int, default=8765, metavar="N", help="端口（默认 8765）")
+    parser.add_argument(
+        "--teams", type=int, default=1, metavar="N", help="开局时建几支队伍（默认 1；大屏上可再加）"
+    )
+    parser.add_argument(
+        "--bind",
+        default="0.0.0.0",
+        metavar="ADDR",
+        help="监听地址（默认 0.0.0.0：本机所有网卡；只在本机试用可写 127.0.0.1）",
+    )
+    parser.add_argument("--public-host", metavar="HOST", help="二维码里用的地址（默认自动找本机局域网 IP）")
+    add_db_option(parser)
+    parser.set_defaults(func=main)
+
+
+@run
+def main(args: argparse.Namespace) -> int:
+    from engine.web.hub import Hub
+    from engine.web.runner import base_url, bind_socket, serve
+
+    if not 0 <= args.port <= 65535:
+        raise CommandError("--port 应在 0 到 65535 之间")
+    if not 0 <= args.teams <= 60:
+        raise CommandError("--teams 应在 0 到 60 之间")
+    scenario_path = args.scenario or str(default_scenario())
+    open_scenario(scenario_path)  # report scenario errors before anything listens
+    try:
+        sock = bind_socket(args.bind, args.port)
+    except OSError as exc:
+        raise CommandError(f"错误：{exc}") from None
+    url = base_url(args.bind, sock.getsockname()[1], args.public_host)
+    store = open_store(args)
+    try:
+        hub = Hub(store, url, scenario_path)
+    except StoreError as exc:
+        raise CommandError(f"错误：{exc}") from None
+    if not hub.teams:
+        for _ in range(args.teams):
+            hub.new_team()
+
+    def ready() -> None:
+        print(f"情景 · 多人联机已启动（数据库：{db_path(args)}）")
+        print(f"主持人大屏（在这台电脑的浏览器打开，投到大屏）：{url}/host#k={hub.secret}")
+        print(f"主持人口令：{hub.secret}")
+        for team in hub.teams.values():
+            print(f"  {team.row.name}：{hub.join_url(team)}  （队伍码 {team.row.code}）")
+        print(
+            "手机需连接同一个 Wi-Fi，扫描大屏上的二维码加入。按 Ctrl+C 停止（进度已保存，再次运行即可继续）。"
+        )
+
+    serve(hub, sock, ready)
+    store.close()
+    print("主持已停止。进度已保存；用同一个数据库再次运行 host 即可继续。")
+    return 0

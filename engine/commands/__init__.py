@@ -1,1 +1,0 @@
-"""One module per CLI command; see engine/cli.py."""

@@ -1,0 +1,307 @@
+"""The scenario format: typed pydantic models of one scenario YAML file.
+
+These models only describe *shape*; cross-references (does this ``goto`` name a node?) are
+checked in :mod:`engine.format.checks`, and :class:`engine.format.scenario.Scenario` wraps a validated
+file with lookup tables for the rules.
+
+Attributes are documented on each field so the JSON Schema (``play.py schema``) carries the
+same help text an editor shows while authoring.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$",
+        max_length=64,
+        description="Identifier: ASCII letters, digits, _ or -, starting with a letter.",
+    ),
+]
+FlagValue = StrictBool | StrictInt
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a typo must not be silently ignored), models are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Comparison(Strict):
+    """Compare a number: give one or more of eq/ne/gt/gte/lt/lte."""
+
+    eq: StrictInt | None = None
+    ne: StrictInt | None = None
+    gt: StrictInt | None = None
+    gte: StrictInt | None = None
+    lt: StrictInt | None = None
+    lte: StrictInt | None = None
+
+
+# --- conditions -------------------------------------------------------------------------------
+# Structured data, never evaluated text, so the verifier can reason about them.
+
+
+class TaskDoneCondition(Strict):
+    """True once the task is completed (optionally: with this outcome)."""
+
+    task_done: Id
+    outcome: Id | None = None
+
+
+class FlagCondition(Strict):
+    """Compare a team flag. With no comparison it tests that the flag is true / non-zero."""
+
+    flag: Id
+    eq: FlagValue | None = None
+    ne: FlagValue | None = None
+    gt: StrictInt | None = None
+    gte: StrictInt | None = None
+    lt: StrictInt | None = None
+    lte: StrictInt | None = None
+
+
+class EventCondition(Strict):
+    """True once the team-wide event has happened."""
+
+    event: Id
+
+
+class TrapCondition(Strict):
+    """True once the trap has been sprung by anyone in the team."""
+
+    trap: Id
+
+
+class ScoreCondition(Strict):
+    """Compare the team score."""
+
+    score: Comparison
+
+
+class TrapsSprungCondition(Strict):
+    """Compare how many traps the team has sprung."""
+
+    traps_sprung: Comparison
+
+
+class AllCondition(Strict):
+    """True when every listed condition is true."""
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyCondition(Strict):
+    """True when at least one listed condition is true."""
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotCondition(Strict):
+    """True when the inner condition is false."""
+
+    not_: Condition = Field(alias="not")
+
+
+CONDITION_KEYS = (
+    "task_done",
+    "flag",
+    "event",
+    "trap",
+    "score",
+    "traps_sprung",
+    "all",
+    "any",
+    "not",
+)
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in CONDITION_KEYS:
+            if key in value:
+                return key
+        return None
+    return _KIND_BY_TYPE.get(type(value).__name__)
+
+
+_KIND_BY_TYPE = {
+    "TaskDoneCondition": "task_done",
+    "FlagCondition": "flag",
+    "EventCondition": "event",
+    "TrapCondition": "trap",
+    "ScoreCondition": "score",
+    "TrapsSprungCondition": "traps_sprung",
+    "AllCondition": "all",
+    "AnyCondition": "any",
+    "NotCondition": "not",
+}
+
+
+Condition = Annotated[
+    Annotated[TaskDoneCondition, Tag("task_done")]
+    | Annotated[FlagCondition, Tag("flag")]
+    | Annotated[EventCondition, Tag("event")]
+    | Annotated[TrapCondition, Tag("trap")]
+    | Annotated[ScoreCondition, Tag("score")]
+    | Annotated[TrapsSprungCondition, Tag("traps_sprung")]
+    | Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition_kind",
+        custom_error_message=(
+            "condition needs one of the keys: task_done, flag, event, trap, score, "
+            "traps_sprung, all, any, not"
+        ),
+    ),
+]
+
+AllCondition.model_rebuild()
+AnyCondition.model_rebuild()
+NotCondition.model_rebuild()
+
+
+# --- the story graph --------------------------------------------------------------------------
+
+
+class Trap(Strict):
+    """A historically tempting mistake. Springs when its choice is taken; bites, then teaches.
+
+    Effects (any combination): ``penalty`` points off the team score, ``lockout_seconds`` during
+    which the role cannot act, ``step_back`` to an earlier node of the same task, and team-wide
+    consequences: ``set``/``add`` flags and ``open_tasks`` (remedial tasks others may depend on).
+    A trap springs at most once per session: once explained, its choice is no longer offered.
+    """
+
+    id: Id
+    title: Text
+    explanation: str = Field(default="", max_length=4000, description="The real history, 2-3 sentences.")
+    source: str | None = Field(default=None, description="Where the explanation's facts come from.")
+    penalty: StrictInt = Field(default=0, ge=0, le=10000)
+    lockout_seconds: StrictInt = Field(default=0, ge=0, le=3600)
+    step_back: Id | None = Field(default=None, description="Node of the same task to return to.")
+    set: dict[Id, FlagValue] = Field(default_factory=dict)
+    add: dict[Id, StrictInt] = Field(default_factory=dict)
+    open_tasks: list[Id] = Field(default_factory=list)
+
+
+class Choice(Strict):
+    """One option at a node. Leads on with ``goto`` (a node of the same task) or ``complete``
+    (finishes the task with that outcome); a trap choice without either stays where it is."""
+
+    text: Text
+    when: Condition | None = Field(default=None, description="Only offered while this holds.")
+    set: dict[Id, FlagValue] = Field(default_factory=dict)
+    add: dict[Id, StrictInt] = Field(default_factory=dict)
+    points: StrictInt = Field(default=0, ge=-10000, le=10000)
+    feedback: str | None = Field(default=None, max_length=4000)
+    goto: Id | None = None
+    complete: Id | None = Field(default=None, description="Outcome id, e.g. done / careful.")
+    trap: Trap | None = None
+
+
+class Node(Strict):
+    """A moment of a task: narrative text and the choices the role has there."""
+
+    id: Id
+    text: Text
+    hint: str | None = Field(default=None, max_length=2000, description="Facilitator's hint.")
+    choices: list[Choice] = Field(min_length=1, max_length=9)
+
+
+class Task(Strict):
+    """A piece of one role's work. Opens when ``requires`` holds (and, if ``remedial``, only
+    after a trap or event opened it); the role then plays its nodes from ``start``."""
+
+    id: Id
+    role: Id
+    title: Text
+    goal: str | None = Field(default=None, max_length=1000)
+    requires: Condition | None = None
+    remedial: bool = False
+    points: StrictInt | None = Field(default=None, ge=-10000, le=10000)
+    start: Id | None = Field(default=None, description="First node; defaults to the first listed.")
+    nodes: list[Node] = Field(min_length=1)
+
+
+class Role(Strict):
+    """A playable person; the brief says who they are, what they know and want."""
+
+    id: Id
+    name: Text
+    title: str | None = Field(default=None, max_length=200, description="e.g. 上海代表")
+    brief: Text
+    portrait: str | None = None
+
+
+class FlagDef(Strict):
+    """A declared team variable."""
+
+    id: Id
+    type: Literal["bool", "int"] = "bool"
+    initial: FlagValue = False
+    description: str | None = None
+    display: str | None = Field(
+        default=None,
+        max_length=12,
+        description="Short label; when set, players see this flag's value in the team bar (e.g. 危险).",
+    )
+
+
+class TeamEvent(Strict):
+    """A beat shown to the whole team once ``when`` first holds. It may change everyone's
+    situation: set flags, open remedial tasks, or cut off tasks in progress (``cancel_tasks``)."""
+
+    id: Id
+    title: Text
+    text: Text
+    when: Condition
+    set: dict[Id, FlagValue] = Field(default_factory=dict)
+    add: dict[Id, StrictInt] = Field(default_factory=dict)
+    open_tasks: list[Id] = Field(default_factory=list)
+    cancel_tasks: list[Id] = Field(default_factory=list)
+
+
+class Ending(Strict):
+    """Checked in order after every action: the first whose ``when`` holds ends the session."""
+
+    id: Id
+    title: Text
+    text: Text
+    when: Condition
+    bonus: StrictInt = Field(default=0, ge=-10000, le=10000)
+
+
+class Scoring(Strict):
+    start: StrictInt = 0
+    task_points: StrictInt = Field(default=10, description="Points per completed task.")
+
+
+class Meta(Strict):
+    id: Id
+    title: Text
+    version: StrictInt | str = 1
+    language: Literal["zh-Hans", "zh-Hant"] = "zh-Hans"
+    summary: Text
+    expected_minutes: StrictInt | None = Field(default=None, ge=1, le=600)
+    credits: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class ScenarioFile(Strict):
+    """A whole scenario file."""
+
+    scenario: Meta
+    roles: list[Role] = Field(min_length=1, max_length=6)
+    flags: list[FlagDef] = Field(default_factory=list)
+    tasks: list[Task] = Field(min_length=1)
+    events: list[TeamEvent] = Field(default_factory=list)
+    endings: list[Ending] = Field(min_length=1)
+    scoring: Scoring = Field(default_factory=Scoring)

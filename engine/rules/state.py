@@ -1,0 +1,289 @@
+"""Events and the team state they fold into.
+
+A session *is* its event log. ``apply_event`` is the only function that changes a ``State``;
+``fold`` replays a whole log. The rules (:mod:`engine.rules.step`) decide which events an action
+produces; they never touch state any other way, so a replay equals the live game by
+construction.
+
+Event kinds (``Event.kind``) and their ``data``:
+
+=================  ==========================================================================
+session_started    scenario_id, scenario_hash, team, score
+role_assigned      role, player
+task_opened        role, task, node
+role_waiting       role, task, blockers (role ids), missing (task ids)
+role_finished      role
+choice_made        role, task, node, choice (index), text, points
+flag_set           flag, value
+trap_sprung        role, task, node, trap, penalty, lockout_until
+node_entered       role, task, node, reason ("goto" | "step_back")
+task_activated     task, by  (a remedial task opened by a trap or event)
+task_completed     role, task, outcome, points
+task_cancelled     task, by
+team_event         event
+ending_reached     ending, bonus
+session_stuck      (no role can act and no ending holds -- a scenario bug the verifier finds)
+hint_given         role, text
+task_skipped       role, task   (facilitator; followed by task_completed outcome "skipped")
+session_paused / session_unpaused / session_abandoned / session_resumed
+=================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from engine.format.model import FlagValue
+
+
+class Event(NamedTuple):
+    """One fact of a session. A NamedTuple: cheap to build, and the rules build several per action."""
+
+    kind: str
+    at: float
+    data: dict[str, Any] = {}  # noqa: RUF012 - never mutated: events are facts
+    role: str | None = None
+
+
+class Wait(NamedTuple):
+    """What a role is waiting for, and since when (seconds since the epoch). Immutable: a
+    changed wait is a new one (a NamedTuple, cheap to build on every wait change)."""
+
+    task: str
+    since: float
+    blockers: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass
+class RoleState:
+    task: str | None = None
+    node: str | None = None
+    locked_until: float = 0.0
+    waiting: Wait | None = None
+    finished: bool = False
+    waited_total: float = 0.0
+    traps: int = 0
+    tasks_done: int = 0
+
+    def copy(self) -> RoleState:
+        return RoleState(
+            self.task,
+            self.node,
+            self.locked_until,
+            self.waiting,
+            self.finished,
+            self.waited_total,
+            self.traps,
+            self.tasks_done,
+        )
+
+
+@dataclass
+class State:
+    """Everything the rules need to know about a session at one moment."""
+
+    status: str = "new"  # new | active | paused | ended | stuck | abandoned
+    scenario_id: str = ""
+    scenario_hash: str = ""
+    team: str = ""
+    started_at: float = 0.0
+    now: float = 0.0
+    seq: int = 0
+    score: int = 0
+    score_parts: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, FlagValue] = field(default_factory=dict)
+    roles: dict[str, RoleState] = field(default_factory=dict)
+    players: dict[str, str] = field(default_factory=dict)  # role -> player name
+    done: dict[str, str] = field(default_factory=dict)  # task -> outcome
+    cancelled: set[str] = field(default_factory=set)
+    activated: set[str] = field(default_factory=set)  # remedial tasks opened
+    fired: list[str] = field(default_factory=list)
+    sprung: list[str] = field(default_factory=list)
+    ending: str | None = None
+
+    def copy(self) -> State:
+        return State(
+            self.status,
+            self.scenario_id,
+            self.scenario_hash,
+            self.team,
+            self.started_at,
+            self.now,
+            self.seq,
+            self.score,
+            dict(self.score_parts),
+            dict(self.flags),
+            {k: v.copy() for k, v in self.roles.items()},
+            dict(self.players),
+            dict(self.done),
+            set(self.cancelled),
+            set(self.activated),
+            list(self.fired),
+            list(self.sprung),
+            self.ending,
+        )
+
+    @property
+    def over(self) -> bool:
+        return self.status in ("ended", "stuck", "abandoned")
+
+
+def _add_score(state: State, part: str, points: int) -> None:
+    state.score += points
+    state.score_parts[part] = state.score_parts.get(part, 0) + points
+
+
+def _stop_waiting(role: RoleState, at: float) -> None:
+    if role.waiting is not None:
+        role.waited_total += max(0.0, at - role.waiting.since)
+        role.waiting = None
+
+
+def _session_started(state: State, event: Event) -> None:
+    d = event.data
+    state.status = "active"
+    state.scenario_id = d["scenario_id"]
+    state.scenario_hash = d["scenario_hash"]
+    state.team = d["team"]
+    state.started_at = event.at
+    state.flags = dict(d["flags"])
+    state.roles = {r: RoleState() for r in d["roles"]}
+    _add_score(state, "start", d["score"])
+
+
+def _role_assigned(state: State, event: Event) -> None:
+    state.players[event.data["role"]] = event.data["player"]
+
+
+def _task_opened(state: State, event: Event) -> None:
+    role = state.roles[event.data["role"]]
+    _stop_waiting(role, event.at)
+    role.task, role.node = event.data["task"], event.data["node"]
+
+
+def _role_waiting(state: State, event: Event) -> None:
+    d = event.data
+    role = state.roles[d["role"]]
+    since = role.waiting.since if role.waiting else event.at
+    role.waiting = Wait(d["task"], since, tuple(d["blockers"]), tuple(d["missing"]))
+
+
+def _role_finished(state: State, event: Event) -> None:
+    role = state.roles[event.data["role"]]
+    _stop_waiting(role, event.at)
+    role.finished = True
+
+
+def _choice_made(state: State, event: Event) -> None:
+    if event.data["points"]:
+        _add_score(state, "choices", event.data["points"])
+
+
+def _flag_set(state: State, event: Event) -> None:
+    state.flags[event.data["flag"]] = event.data["value"]
+
+
+def _trap_sprung(state: State, event: Event) -> None:
+    d = event.data
+    role = state.roles[d["role"]]
+    role.traps += 1
+    role.locked_until = max(role.locked_until, d["lockout_until"])
+    state.sprung.append(d["trap"])
+    if d["penalty"]:
+        _add_score(state, "traps", -d["penalty"])
+
+
+def _node_entered(state: State, event: Event) -> None:
+    state.roles[event.data["role"]].node = event.data["node"]
+
+
+def _task_activated(state: State, event: Event) -> None:
+    state.activated.add(event.data["task"])
+
+
+def _task_completed(state: State, event: Event) -> None:
+    d = event.data
+    role = state.roles[d["role"]]
+    state.done[d["task"]] = d["outcome"]
+    role.tasks_done += 1
+    if role.task == d["task"]:
+        role.task = role.node = None
+    if d["points"]:
+        _add_score(state, "tasks", d["points"])
+
+
+def _task_cancelled(state: State, event: Event) -> None:
+    state.cancelled.add(event.data["task"])
+    for role in state.roles.values():
+        if role.task == event.data["task"]:
+            role.task = role.node = None
+
+
+def _team_event(state: State, event: Event) -> None:
+    state.fired.append(event.data["event"])
+
+
+def _ending_reached(state: State, event: Event) -> None:
+    state.ending = event.data["ending"]
+    state.status = "ended"
+    if event.data["bonus"]:
+        _add_score(state, "ending", event.data["bonus"])
+    for role in state.roles.values():
+        _stop_waiting(role, event.at)
+
+
+def _status(status: str) -> Callable[[State, Event], None]:
+    def apply(state: State, event: Event) -> None:
+        state.status = status
+
+    return apply
+
+
+def _session_abandoned(state: State, event: Event) -> None:
+    state.status = "abandoned"
+    for role in state.roles.values():
+        _stop_waiting(role, event.at)
+
+
+def _audit_only(state: State, event: Event) -> None:
+    """hint_given, task_skipped, session_resumed: kept for the audit trail; no state change."""
+
+
+_APPLY: dict[str, Callable[[State, Event], None]] = {
+    "session_started": _session_started,
+    "role_assigned": _role_assigned,
+    "task_opened": _task_opened,
+    "role_waiting": _role_waiting,
+    "role_finished": _role_finished,
+    "choice_made": _choice_made,
+    "flag_set": _flag_set,
+    "trap_sprung": _trap_sprung,
+    "node_entered": _node_entered,
+    "task_activated": _task_activated,
+    "task_completed": _task_completed,
+    "task_cancelled": _task_cancelled,
+    "team_event": _team_event,
+    "ending_reached": _ending_reached,
+    "session_stuck": _status("stuck"),
+    "session_paused": _status("paused"),
+    "session_unpaused": _status("active"),
+    "session_abandoned": _session_abandoned,
+}
+
+
+def apply_event(state: State, event: Event) -> None:
+    """Fold one event into the state, in place (unknown kinds only advance seq and time)."""
+    state.seq += 1
+    if event.at > state.now:
+        state.now = event.at
+    _APPLY.get(event.kind, _audit_only)(state, event)
+
+
+def fold(events: list[Event], state: State | None = None) -> State:
+    state = state or State()
+    for event in events:
+        apply_event(state, event)
+    return state

@@ -1,0 +1,135 @@
+"""A live session: the rules, a clock and the store, wired so every action is stored first.
+
+``act`` decides the events, commits them, and only then updates the in-memory state the
+frontends show: an action the player saw acknowledged is on disk. Resume rebuilds the state by
+folding the stored events, using the scenario text stored with the session.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.format.loader import parse_scenario
+from engine.format.problems import ScenarioInvalid
+from engine.format.scenario import Scenario, content_hash
+from engine.rules.state import Event, State, fold
+from engine.rules.step import Action, Resume, RuleViolation, Start, step
+from engine.session.clock import Clock, SystemClock
+from engine.store.db import Store, StoreError
+
+
+class ScenarioChanged(StoreError):
+    """The scenario file changed since the session began; resuming would mix two stories."""
+
+
+def assign_roles(
+    scenario: Scenario, players: list[str], chosen: dict[str, str] | None = None, seed: int | None = None
+) -> dict[str, str]:
+    """Role id -> player. Explicit picks first; the rest shared out at random (seeded), so that
+    with fewer players than roles some hold several, and nobody holds two before all hold one."""
+    if not players:
+        raise ValueError("至少需要一名玩家")
+    chosen = dict(chosen or {})
+    for role, player in chosen.items():
+        if role not in scenario.roles:
+            raise ValueError(f"场景中没有角色 “{role}”；可选：{'、'.join(scenario.roles)}")
+        if player not in players:
+            raise ValueError(f"玩家 “{player}” 不在玩家名单中")
+    rng = random.Random(seed)
+    free_roles = [r for r in scenario.roles if r not in chosen]
+    rng.shuffle(free_roles)
+    load = {p: sum(1 for v in chosen.values() if v == p) for p in players}
+    for role in free_roles:
+        fewest = min(load.values())
+        candidates = [p for p in players if load[p] == fewest]
+        player = rng.choice(candidates)
+        chosen[role] = player
+        load[player] += 1
+    return {r: chosen[r] for r in scenario.roles}
+
+
+@dataclass
+class Session:
+    scenario: Scenario
+    store: Store
+    id: str
+    clock: Clock = field(default_factory=SystemClock)
+    state: State = field(default_factory=State)
+    events: list[Event] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        store: Store,
+        team: str,
+        assignment: dict[str, str],
+        clock: Clock | None = None,
+        session_id: str | None = None,
+    ) -> Session:
+        clock = clock or SystemClock()
+        sid = session_id or secrets.token_hex(4)
+        events, state = step(scenario, State(), Start(team, assignment), clock.now())
+        store.begin_session(
+            sid,
+            scenario.hash,
+            scenario.id,
+            scenario.title,
+            str(scenario.data.scenario.version),
+            str(Path(scenario.file).resolve()) if not scenario.file.startswith("<") else scenario.file,
+            scenario.text,
+            team,
+            assignment,
+            events,
+            state,
+        )
+        return cls(scenario, store, sid, clock, state, list(events))
+
+    @classmethod
+    def resume(
+        cls, store: Store, session_id: str, clock: Clock | None = None, check_file: bool = True
+    ) -> Session:
+        """Continue a stored session. Refuses if the scenario file on disk changed since."""
+        row = store.session(session_id)
+        text, path = store.scenario_text(row.scenario_hash)
+        if check_file and path and Path(path).is_file():
+            current = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+            if content_hash(current) != row.scenario_hash:
+                raise ScenarioChanged(
+                    f"场景文件 {path} 在这个会话开始后被修改过；继续游戏会把新旧两版剧情混在一起。"
+                    "请恢复原文件，或开始新的会话（旧会话仍可在报告中查看）"
+                )
+        try:
+            scenario = parse_scenario(text, path or "<stored>")
+        except ScenarioInvalid as exc:
+            raise StoreError(f"会话 {row.id} 保存的场景无法读取：{exc}") from None
+        events = store.events(row.id)
+        state = fold(events)
+        session = cls(scenario, store, row.id, clock or SystemClock(), state, events)
+        return session
+
+    def act(self, action: Action) -> list[Event]:
+        """Apply an action: decide, commit, then acknowledge. Raises RuleViolation/StoreError.
+
+        The rules advance ``self.state`` in place (a copy per click is a visible share of its
+        cost); they check everything before changing anything, and if the commit fails the
+        state is rebuilt from the acknowledged events, so memory never runs ahead of the disk.
+        """
+        first_seq = self.state.seq + 1
+        try:
+            events, state = step(self.scenario, self.state, action, self.clock.now(), in_place=True)
+            self.store.append(self.id, first_seq, events, state)
+        except RuleViolation:
+            raise  # refused before any change
+        except BaseException:
+            self.state = fold(self.events)
+            raise
+        self.events.extend(events)
+        return events
+
+    def mark_resumed(self) -> None:
+        if not self.state.over:
+            self.act(Resume())

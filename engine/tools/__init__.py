@@ -1,0 +1,3 @@
+"""Organizer tools over the rules: verify (every interleaving), bots and simulate, the balance
+lint, the scenario map and the `new` template.
+"""

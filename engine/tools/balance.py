@@ -1,0 +1,162 @@
+"""Balance lint: warnings about how a scenario plays for each role (``validate`` and ``verify``).
+
+    balance_problems(scenario, smap=None, waits=None) -> list[Problem]   (warnings only)
+
+- ``few-decisions``: a role has far fewer real decisions (nodes offering two or more choices)
+  than the busiest role -- that player will sit and watch.
+- ``no-real-choice``: every node of a role offers a single choice.
+- ``long-wait``: (with ``waits`` from the verifier) a role's longest wait is far longer than the
+  other roles' typical longest wait.
+- ``trap-knowledge``: the trap's node has no hint, and nothing a team can read (briefs, summary,
+  node texts, hints, event texts, other traps' explanations) mentions what tells the right
+  choice from the trap, so the trap tests luck rather than learning. A heuristic over Chinese
+  character pairs: words of the right choice that are neither in the trap choice nor in the
+  question itself must appear somewhere.
+
+Thresholds are conservative: a warning means a real imbalance a playtest would also show.
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from engine.format.problems import Problem
+from engine.format.scenario import Scenario
+from engine.format.yamlsource import Path, SourceMap, load_yaml, paused_gc
+
+FEW_DECISIONS_RATIO = 1 / 3  # warn below a third of the busiest role's decisions ...
+FEW_DECISIONS_MIN = 3  # ... when the busiest role has at least this many
+LONG_WAIT_RATIO = 3.0  # warn when a role waits over 3x the others' median longest wait ...
+LONG_WAIT_MIN = 8  # ... and at least this many moves
+KNOWLEDGE_MIN_PAIRS = 1  # distinguishing character pairs the team must be able to read
+
+_WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+")
+
+
+def source_map(scenario: Scenario) -> SourceMap:
+    """Positions for a loaded scenario (re-reads its stored text; the scenario is already valid)."""
+    with paused_gc():  # the data is dropped before the collector runs again
+        return load_yaml(scenario.text, scenario.file)[1]
+
+
+def _pairs(text: str) -> set[str]:
+    """Character pairs of Chinese runs, plus whole Latin words and numbers."""
+    out: set[str] = set()
+    for run in _WORD.findall(text):
+        if run[0].isascii():
+            out.add(run.lower())
+        else:
+            out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def role_decisions(scenario: Scenario) -> dict[str, int]:
+    """Per role: nodes (of tasks that always exist, i.e. not remedial) with two or more choices."""
+    counts = dict.fromkeys(scenario.roles, 0)
+    for task in scenario.tasks.values():
+        if task.remedial or task.role not in counts:
+            continue
+        counts[task.role] += sum(1 for node in task.nodes if len(node.choices) >= 2)
+    return counts
+
+
+class _Lint:
+    def __init__(self, scenario: Scenario, smap: SourceMap) -> None:
+        self.s = scenario
+        self.smap = smap
+        self.problems: list[Problem] = []
+
+    def warn(self, path: Path, code: str, message: str) -> None:
+        line, column = self.smap.position(path)
+        self.problems.append(Problem(self.smap.file, line, column, "warning", code, message))
+
+    def role_path(self, role_id: str) -> Path:
+        index = next(i for i, r in enumerate(self.s.data.roles) if r.id == role_id)
+        return ("roles", index, "id")
+
+    def decisions(self) -> None:
+        counts = role_decisions(self.s)
+        busiest = max(counts.values(), default=0)
+        for role_id, count in counts.items():
+            name = self.s.role_name(role_id)
+            if count == 0:
+                self.warn(
+                    self.role_path(role_id),
+                    "no-real-choice",
+                    f"角色 “{name}” 的每个节点都只有一个选项，玩家没有真正的选择；请至少给一个节点加上第二个选项",
+                )
+            elif busiest >= FEW_DECISIONS_MIN and count < busiest * FEW_DECISIONS_RATIO:
+                self.warn(
+                    self.role_path(role_id),
+                    "few-decisions",
+                    f"角色 “{name}” 只有 {count} 个需要抉择的节点，最忙的角色有 {busiest} 个；"
+                    "请给这个角色加任务或选项，免得玩家长时间旁观",
+                )
+
+    def waits(self, waits: dict[str, int | None]) -> None:
+        for role_id, wait in waits.items():
+            others = [w for r, w in waits.items() if r != role_id and w is not None]
+            if wait is None or not others:
+                continue
+            typical = median(others)
+            if wait >= LONG_WAIT_MIN and wait > LONG_WAIT_RATIO * max(typical, 1):
+                self.warn(
+                    self.role_path(role_id),
+                    "long-wait",
+                    f"角色 “{self.s.role_name(role_id)}” 最长要连续等待 {wait} 步，其他角色通常不超过 "
+                    f"{typical:g} 步；请让它更早有事可做，或减少它对别人的依赖",
+                )
+
+    def trap_knowledge(self) -> None:
+        d = self.s.data
+        common = [d.scenario.summary, *(r.brief for r in d.roles), *(e.text for e in d.events)]
+        common += [n.text for n in self.s.nodes.values()] + [n.hint for n in self.s.nodes.values() if n.hint]
+        # Pairs are counted once: the corpus of a trap is the common texts plus every other
+        # trap's explanation (re-joining it per trap was quadratic in the size of the file).
+        common_pairs = _pairs("\n".join(common))
+        explained: dict[str, int] = {}  # pair -> how many traps' explanations have it
+        own: dict[int, set[str]] = {}  # id(trap) -> its explanation's pairs
+        for site in self.s.traps.values():
+            own[id(site.trap)] = _pairs(site.trap.explanation)
+            for pair in own[id(site.trap)]:
+                explained[pair] = explained.get(pair, 0) + 1
+        for ti, task in enumerate(d.tasks):
+            for ni, node in enumerate(task.nodes):
+                right = [c for c in node.choices if c.trap is None]
+                for ci, choice in enumerate(node.choices):
+                    trap = choice.trap
+                    if trap is None or not right or node.hint:
+                        continue  # a hint at the node is written to give exactly this clue
+                    # what tells the right choice apart: not in the trap's words, nor the question's
+                    telling = (
+                        set().union(*(_pairs(c.text) for c in right))
+                        - _pairs(choice.text)
+                        - _pairs(node.text)
+                    )
+                    mine = own.get(id(trap), set())
+                    readable = sum(
+                        1
+                        for pair in telling
+                        if pair in common_pairs or explained.get(pair, 0) > (pair in mine)
+                    )
+                    if telling and readable < KNOWLEDGE_MIN_PAIRS:
+                        self.warn(
+                            ("tasks", ti, "nodes", ni, "choices", ci, "trap", "id"),
+                            "trap-knowledge",
+                            f"陷阱 “{trap.id}”：角色简介和剧情文字里都找不到能分辨正确选项的线索"
+                            f"（如「{right[0].text.strip()[:20]}」中的关键词）；"
+                            "请在某个角色的 brief、前面的剧情或本节点的 hint 里交代这条史实",
+                        )
+
+
+def balance_problems(
+    scenario: Scenario, smap: SourceMap | None = None, waits: dict[str, int | None] | None = None
+) -> list[Problem]:
+    """Balance warnings for a valid scenario; ``waits`` is ``VerifyReport.role_wait`` if known."""
+    lint = _Lint(scenario, smap or source_map(scenario))
+    lint.decisions()
+    if waits:
+        lint.waits(waits)
+    lint.trap_knowledge()
+    return sorted(lint.problems, key=lambda p: (p.line, p.column))
