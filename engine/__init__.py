@@ -9,3 +9,6 @@ store                             the only SQL
 rules                             state folded from events; step(action) -> events
 format                            YAML -> validated Scenario
 """
+
+# The one source of the version: pyproject.toml reads it (tool.setuptools.dynamic).
+__version__ = "0.2.0.dev0"
