@@ -114,12 +114,16 @@ def test_content_is_as_rich_as_the_issue_asks(yida: Scenario) -> None:
     assert s.events["intrusion"].cancel_tasks
 
 
-def test_every_trap_teaches_briefly_with_a_source(yida: Scenario) -> None:
-    for site in yida.traps.values():
+def traps_teach_briefly(s: Scenario) -> None:
+    for site in s.traps.values():
         trap = site.trap
         assert trap.source, trap.id
         sentences = [p for p in re.split(r"[。！？]", trap.explanation) if p.strip()]
         assert 1 <= len(sentences) <= 3, (trap.id, sentences)
+
+
+def test_every_trap_teaches_briefly_with_a_source(yida: Scenario) -> None:
+    traps_teach_briefly(yida)
 
 
 def test_disputed_points_are_never_stated(yida: Scenario) -> None:
@@ -188,55 +192,60 @@ COMPROMISED = [
 ]  # fmt: skip
 
 
-def run_text(scenario: Scenario, store: Store, lines: list[str]) -> tuple[Session, str]:
-    session = Session.start(scenario, store, "测试队", ASSIGN, ManualClock())
+def play_text(
+    scenario: Scenario, store: Store, assign: dict[str, str], lines: list[str]
+) -> tuple[Session, str]:
+    """A whole team at one terminal, its inputs scripted: the session and everything printed."""
+    session = Session.start(scenario, store, "测试队", assign, ManualClock())
     out = io.StringIO()
     assert play(session, io.StringIO("".join(line + "\n" for line in lines)), out) == 0
     return session, out.getvalue()
 
 
-def test_perfect_playthrough_reaches_red_boat(yida: Scenario, store: Store) -> None:
-    session, out = run_text(yida, store, PERFECT)
-    st = session.state
-    assert st.ending == "red_boat", out[-2000:]
-    assert st.sprung == []
+def run_text(scenario: Scenario, store: Store, lines: list[str]) -> tuple[Session, str]:
+    return play_text(scenario, store, ASSIGN, lines)
+
+
+def play_to(
+    scenario: Scenario, store: Store, assign: dict[str, str], lines: list[str], ending: str
+) -> tuple[State, str]:
+    """Play the script; it must reach ``ending`` with every input accepted."""
+    session, out = play_text(scenario, store, assign, lines)
+    assert session.state.ending == ending, out[-2000:]
     assert "✗" not in out  # every input was accepted
+    return session.state, out
+
+
+def test_perfect_playthrough_reaches_red_boat(yida: Scenario, store: Store) -> None:
+    st, out = play_to(yida, store, ASSIGN, PERFECT, "red_boat")
+    assert st.sprung == []
     assert "📢 不速之客" in out and "📢 巡捕搜查" in out and "📢 南湖上的游船" in out
     assert "等待 李汉俊 完成《开门迎客》" in out  # the screen says whom a role waits for
     assert "══ 结局：红船启航 ══" in out
 
 
 def test_steady_playthrough_springs_lockout_penalty_and_step_back(yida: Scenario, store: Store) -> None:
-    session, out = run_text(yida, store, STEADY)
-    st = session.state
-    assert st.ending == "steady", out[-2000:]
+    st, out = play_to(yida, store, ASSIGN, STEADY, "steady")
     assert st.sprung == ["voitinsky", "july_first", "hangzhou", "general_secretary"]
-    assert "✗" not in out
     assert "李汉俊 锁定 20 秒" in out
     assert "退回上一步重新选择" in out
     assert "历史讲解：一大选出的中央局设书记" in out
 
 
 def test_at_cost_playthrough_uses_team_wide_remedial_tasks(yida: Scenario, store: Store) -> None:
-    session, out = run_text(yida, store, AT_COST)
-    st = session.state
-    assert st.ending == "at_cost", out[-2000:]
+    st, out = play_to(yida, store, ASSIGN, AT_COST, "at_cost")
     assert set(st.sprung) == {"leave_papers", "back_to_venue"}
     assert {"lhj_hide_papers", "ld_recall"} <= set(st.done)
     assert st.flags["alarm"] == 2 and "net_tightens" in st.fired
     assert "新增补救任务：《补救：藏起留下的文件》" in out
     assert "等待 李达 完成《通知转移》《补救：追回错误的通知》，已等" in out  # one role named once
-    assert "✗" not in out
 
 
 def test_compromised_playthrough_ends_early(yida: Scenario, store: Store) -> None:
-    session, out = run_text(yida, store, COMPROMISED)
-    st = session.state
-    assert st.ending == "compromised", out[-2000:]
+    st, out = play_to(yida, store, ASSIGN, COMPROMISED, "compromised")
     assert "zgt_elect" not in st.done
     assert set(st.sprung) == {"keep_meeting", "leave_papers", "argue_theory"}
     assert "══ 结局：会议暴露 ══" in out
-    assert "✗" not in out
 
 
 def test_the_intrusion_cuts_off_the_minutes(yida: Scenario, store: Store) -> None:
@@ -263,31 +272,32 @@ def test_default_text_command_opens_the_flagship(tmp_path: Path) -> None:
 # --- many bot teams ----------------------------------------------------------------------------
 
 
-def test_bot_teams_reach_everything_and_never_deadlock(yida: Scenario) -> None:
+def bot_teams_reach_everything(s: Scenario) -> Counter[str]:
+    """100 bot teams per policy: none stuck; every ending, trap and task reached. Ending counts."""
     endings: Counter[str] = Counter()
     traps: set[str] = set()
     tasks: set[str] = set()
     for policy in POLICIES:
         for seed in range(100):
-            result = play_bot_session(yida, policy, seed)
+            result = play_bot_session(s, policy, seed)
             st = result.state
             assert st.status == "ended", (policy, seed, st.status)
-            assert st.ending is not None and holds(yida.endings[st.ending].when, st)
+            assert st.ending is not None and holds(s.endings[st.ending].when, st)
             endings[st.ending] += 1
             traps.update(st.sprung)
             tasks.update(e.data["task"] for e in result.events if e.kind == "task_opened")
-    assert set(endings) == set(yida.endings)
-    assert traps == set(yida.traps)
-    assert tasks == set(yida.tasks)  # every task was opened by some team
-    assert endings["red_boat"] and endings["compromised"]
+    assert set(endings) == set(s.endings)
+    assert traps == set(s.traps)
+    assert tasks == set(s.tasks)  # every task was opened by some team
+    return endings
 
 
-def test_facilitator_skips_never_strand_the_team(yida: Scenario) -> None:
+def skips_never_strand(s: Scenario, assign: dict[str, str], seed: int) -> None:
     """`!skip` finishes a task without its choices (so without the flags they set): no dead-lock."""
-    rng = random.Random(1921)
+    rng = random.Random(seed)
     for _ in range(200):
         now = 1_000.0
-        _, st = step(yida, State(), Start("队", ASSIGN), now)
+        _, st = step(s, State(), Start("队", assign), now)
         skip_rate = rng.choice([0.1, 0.3, 1.0])
         while st.status == "active":
             holding = [r for r, rs in st.roles.items() if rs.task is not None]
@@ -297,9 +307,18 @@ def test_facilitator_skips_never_strand_the_team(yida: Scenario) -> None:
             if rng.random() < skip_rate:
                 action: Skip | Choose = Skip(role)
             else:
-                action = Choose(role, rng.choice(visible_choices(yida, st, rs.task, rs.node)), rs.node)
-            _, st = step(yida, st, action, now)
+                action = Choose(role, rng.choice(visible_choices(s, st, rs.task, rs.node)), rs.node)
+            _, st = step(s, st, action, now)
         assert st.status == "ended", st
+
+
+def test_bot_teams_reach_everything_and_never_deadlock(yida: Scenario) -> None:
+    endings = bot_teams_reach_everything(yida)
+    assert endings["red_boat"] and endings["compromised"]
+
+
+def test_facilitator_skips_never_strand_the_team(yida: Scenario) -> None:
+    skips_never_strand(yida, ASSIGN, 1921)
 
 
 # --- history as a teacher can sign it off -------------------------------------------------------
@@ -334,17 +353,21 @@ def invented_scenes(s: Scenario) -> list[str]:
     return texts
 
 
-def test_invented_scenes_carry_one_visible_marker(yida: Scenario) -> None:
-    for text in invented_scenes(yida):
+def marked_consistently(s: Scenario, invented: list[str]) -> None:
+    """Invented narration starts with the mark; the mark has one spelling; labels use full-width brackets."""
+    for text in invented:
         assert text.strip().startswith(MARK), text
-    assert "推演" in yida.data.scenario.summary  # the intro tells players what the mark means
-    for text in player_texts(yida):  # one spelling everywhere, so players learn a single sign
+    assert MARK in s.data.scenario.summary  # the intro tells players what the mark means
+    for text in player_texts(s):  # one spelling everywhere, so players learn a single sign
         assert "推演" not in text.replace(MARK, ""), text
+        assert "(" not in text and ")" not in text, text
+
+
+def test_invented_scenes_carry_one_visible_marker(yida: Scenario) -> None:
+    marked_consistently(yida, invented_scenes(yida))
 
 
 def test_player_facing_labels_use_full_width_brackets(yida: Scenario) -> None:
-    for text in player_texts(yida):
-        assert "(" not in text and ")" not in text, text
     assert [f.display for f in yida.data.flags if f.display] == ["危险（满3暴露）"]
 
 
@@ -353,20 +376,31 @@ def test_every_role_has_four_real_decisions(yida: Scenario) -> None:
     assert min(counts.values()) >= 4, counts
 
 
-def test_right_answers_are_not_always_first(yida: Scenario) -> None:
+def right_answer_positions(s: Scenario) -> Counter[int]:
+    """Where (0-based, among unconditional choices) the best non-trap answer sits at trap nodes."""
     positions: Counter[int] = Counter()
-    for node in yida.nodes.values():
+    for node in s.nodes.values():
         shown = [c for c in node.choices if c.when is None]
         if len(shown) >= 2 and any(c.trap for c in shown):
-            positions[next(i for i, c in enumerate(shown) if c.trap is None)] += 1
+            best = max(c.points for c in shown if c.trap is None)
+            positions[next(i for i, c in enumerate(shown) if c.trap is None and c.points == best)] += 1
+    return positions
+
+
+def test_right_answers_are_not_always_first(yida: Scenario) -> None:
+    positions = right_answer_positions(yida)
     assert len(positions) >= 2 and positions[0] <= 0.6 * sum(positions.values()), positions
 
 
-def test_every_trap_cites_a_published_work(yida: Scenario) -> None:
-    for site in yida.traps.values():
+def traps_cite_published_works(s: Scenario) -> None:
+    for site in s.traps.values():
         source = site.trap.source or ""
         assert "史实参考" not in source and "史实表" not in source and "Qingjing" not in source, site.trap.id
         assert "《" in source or "http" in source, site.trap.id
+
+
+def test_every_trap_cites_a_published_work(yida: Scenario) -> None:
+    traps_cite_published_works(yida)
     assert "《中共一大史实参考》" not in yida.text  # the project's fact sheet is not a book
 
 
@@ -406,13 +440,18 @@ def test_the_title_note_explains_the_borrowed_phrase(yida: Scenario) -> None:
     assert "沿用本活动原来的名称" in summary and "《诗经·豳风·七月》" in summary and "转凉" in summary
 
 
-def test_the_scenario_guide_states_the_real_figures(yida: Scenario) -> None:
-    guide = (ROOT / "docs" / "scenario_1921.md").read_text(encoding="utf-8")
-    main = sum(not t.remedial for t in yida.tasks.values())
+def guide_states_the_real_figures(s: Scenario, guide_name: str) -> None:
+    """The scenario's guide gives today's counts, and every trap has a row in its table."""
+    guide = (ROOT / "docs" / guide_name).read_text(encoding="utf-8")
+    main = sum(not t.remedial for t in s.tasks.values())
     line = (
-        f"{len(yida.roles)} 个角色、{len(yida.tasks)} 个任务（{main} 个主线 + {len(yida.tasks) - main} 个补救）、"
-        f"{len(yida.traps)} 个陷阱、{len(yida.events)} 个团队事件、{len(yida.endings)} 个结局"
+        f"{len(s.roles)} 个角色、{len(s.tasks)} 个任务（{main} 个主线 + {len(s.tasks) - main} 个补救）、"
+        f"{len(s.traps)} 个陷阱、{len(s.events)} 个团队事件、{len(s.endings)} 个结局"
     )
     assert line in guide
-    for trap_id in yida.traps:
+    for trap_id in s.traps:
         assert f"| {trap_id} |" in guide, trap_id
+
+
+def test_the_scenario_guide_states_the_real_figures(yida: Scenario) -> None:
+    guide_states_the_real_figures(yida, "scenario_1921.md")
