@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.format.loader import load_scenario, parse_scenario
-from engine.tools.balance import balance_problems
+from engine.tools.balance import balance_problems, is_real_decision, role_decisions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -15,8 +17,9 @@ def codes(problems):  # type: ignore[no-untyped-def]
     return [p.code for p in problems]
 
 
-def test_flagship_has_no_balance_warnings() -> None:
-    assert balance_problems(load_scenario(ROOT / "scenarios" / "yida_1921.yaml")) == []
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")))
+def test_shipped_scenarios_have_no_balance_warnings(name: str) -> None:
+    assert balance_problems(load_scenario(ROOT / "scenarios" / name)) == []
 
 
 def test_no_real_choice_points_at_the_role() -> None:
@@ -46,3 +49,87 @@ def test_trap_knowledge_needs_a_clue() -> None:
     assert "trap-knowledge" in codes(balance_problems(scenario))
     clued = parse_scenario(text.replace("你保管代表名单。", "你保管代表名单。名单要藏进夹层。"), "t.yaml")
     assert "trap-knowledge" not in codes(balance_problems(clued))
+
+
+# --- real decisions: the definition and the four-per-role floor --------------------------------
+
+
+def _scenario(decisions: dict[str, int], minutes: int | None = 30, extra_choice: str = "") -> str:
+    """A valid scenario: each role gets that many one-node tasks whose two choices differ in outcome."""
+    roles = "".join(f"  - {{ id: {r}, name: 角色{r}, brief: 你知道该怎么做。 }}\n" for r in decisions)
+    tasks = ""
+    for role, n in decisions.items():
+        for i in range(n):
+            tasks += (
+                f"  - id: {role}_{i}\n    role: {role}\n    title: 任务{i}\n    nodes:\n"
+                f"      - id: start\n        text: 怎么办？\n        hint: 想一想。\n        choices:\n"
+                f"          - {{ text: 好办法, complete: done }}\n          - {{ text: 坏办法, complete: worse }}\n"
+            )
+    tasks += (
+        "  - id: tail\n    role: " + next(iter(decisions)) + "\n    title: 收尾\n    nodes:\n"
+        "      - id: start\n        text: 收尾。\n        choices:\n          - { text: 完成, complete: done }\n"
+        + extra_choice
+    )
+    head = "scenario:\n  id: t\n  title: 测试\n  summary: 测试场景。\n"
+    if minutes is not None:
+        head += f"  expected_minutes: {minutes}\n"
+    flags = "flags:\n  - { id: x, type: bool, initial: false }\n"
+    return (
+        head
+        + "roles:\n"
+        + roles
+        + flags
+        + "tasks:\n"
+        + tasks
+        + ("endings:\n  - { id: end, title: 结束, text: 结束了。, when: { task_done: tail } }\n")
+    )
+
+
+def _node(choices: str):  # type: ignore[no-untyped-def]
+    text = _scenario({"a": 0}, extra_choice=choices)
+    return parse_scenario(text, "t.yaml").node("tail", "start")
+
+
+def test_a_real_decision_needs_two_offered_choices_with_different_consequences() -> None:
+    # the tail node's first choice is "{ text: 完成, complete: done }"
+    assert not is_real_decision(_node(""))  # one choice
+    assert not is_real_decision(
+        _node("          - { text: 也完成, complete: done, points: 5 }\n")
+    )  # points only
+    assert is_real_decision(_node("          - { text: 换个结果, complete: other }\n"))
+    assert is_real_decision(_node("          - { text: 不同的后果, complete: done, set: { x: true } }\n"))
+    gated_pair = _scenario({"a": 0}).replace(
+        "          - { text: 完成, complete: done }\n",
+        "          - { text: 完成, complete: done, when: { flag: x } }\n"
+        "          - { text: 另一种, complete: other, when: { flag: x, eq: false } }\n",
+    )
+    assert not is_real_decision(parse_scenario(gated_pair, "t.yaml").node("tail", "start"))
+
+
+def test_fewer_than_four_real_decisions_warn_in_a_full_length_scenario() -> None:
+    scenario = parse_scenario(_scenario({"a": 4, "b": 3}), "t.yaml")
+    assert role_decisions(scenario) == {"a": 4, "b": 3}
+    problems = [p for p in balance_problems(scenario) if p.code == "few-decisions"]
+    assert len(problems) == 1 and "角色b" in problems[0].message and "3 个真正的抉择" in problems[0].message
+    assert not [p for p in balance_problems(parse_scenario(_scenario({"a": 4, "b": 4}), "t.yaml"))]
+
+
+def test_short_drills_are_exempt_until_some_role_has_four() -> None:
+    short = parse_scenario(_scenario({"a": 2, "b": 3}, minutes=10), "t.yaml")
+    assert "few-decisions" not in codes(balance_problems(short))
+    unset = parse_scenario(_scenario({"a": 2, "b": 3}, minutes=None), "t.yaml")
+    assert "few-decisions" not in codes(balance_problems(unset))
+    lopsided = parse_scenario(_scenario({"a": 4, "b": 3}, minutes=10), "t.yaml")
+    assert codes(balance_problems(lopsided)) == ["few-decisions"]
+
+
+def test_the_flagship_before_its_fix_would_warn_for_mao() -> None:
+    """毛泽东 had three real decisions: gate the option added to 《可疑的船》 and the lint names him again."""
+    text = (ROOT / "scenarios" / "yida_1921.yaml").read_text(encoding="utf-8")
+    cut = text.replace(
+        "          - text: 不必理会，小船未必冲着我们来——接着讨论\n            add: { alarm: 1 }\n",
+        "          - text: 不必理会，小船未必冲着我们来——接着讨论\n            when: { flag: mahjong }\n",
+    )
+    assert cut != text
+    problems = [p for p in balance_problems(parse_scenario(cut, "yida.yaml")) if p.code == "few-decisions"]
+    assert len(problems) == 1 and "毛泽东" in problems[0].message and "3 个" in problems[0].message

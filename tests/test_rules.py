@@ -122,7 +122,7 @@ def play_clean(s: Scenario) -> State:
         ("lihanjun", "7月23日"),
         ("lihanjun", "由张国焘主持"),
         ("lida", "迎接马林"),
-        ("wanghuiwu", "留在门外"),
+        ("wanghuiwu", "把外地代表的食宿"),
     ]:
         _, st = pick(s, st, role, text, st.now + 5)
     return st

@@ -2,9 +2,17 @@
 
     balance_problems(scenario, smap=None, waits=None) -> list[Problem]   (warnings only)
 
-- ``few-decisions``: a role has far fewer real decisions (nodes offering two or more choices)
-  than the busiest role -- that player will sit and watch.
-- ``no-real-choice``: every node of a role offers a single choice.
+- ``few-decisions``: a role has fewer than ``REAL_DECISIONS_MIN`` real decisions in a full-length
+  scenario (``expected_minutes`` of ``FULL_SESSION_MINUTES`` or more, or any role with that many),
+  or far fewer than the busiest role -- that player will sit and watch.
+- ``no-real-choice``: a role has no real decision at all.
+
+A *real decision* is a node of a task that always exists (not remedial) where two choices that
+can be offered together lead to different consequences. A choice's consequence is where the
+role goes next (``goto`` node or ``complete`` outcome), the team flags it sets or adds to, and
+the trap it springs (by id); points and feedback alone do not make a decision. Two choices that
+both carry a ``when`` may never be offered together, so such a pair does not count (the lint
+cannot prove the conditions overlap); a pair with at least one unconditional choice does.
 - ``long-wait``: (with ``waits`` from the verifier) a role's longest wait is far longer than the
   other roles' typical longest wait.
 - ``trap-knowledge``: the trap's node has no hint, and nothing a team can read (briefs, summary,
@@ -21,11 +29,14 @@ from __future__ import annotations
 import re
 from statistics import median
 
+from engine.format.model import Choice, FlagValue, Node
 from engine.format.problems import Problem
 from engine.format.scenario import Scenario
 from engine.format.yamlsource import Path, SourceMap, load_yaml, paused_gc
 
-FEW_DECISIONS_RATIO = 1 / 3  # warn below a third of the busiest role's decisions ...
+REAL_DECISIONS_MIN = 4  # every role of a full-length scenario gets at least this many ...
+FULL_SESSION_MINUTES = 15  # ... (a scenario expected to last this long; short drills are exempt)
+FEW_DECISIONS_RATIO = 1 / 3  # and never below a third of the busiest role's decisions ...
 FEW_DECISIONS_MIN = 3  # ... when the busiest role has at least this many
 LONG_WAIT_RATIO = 3.0  # warn when a role waits over 3x the others' median longest wait ...
 LONG_WAIT_MIN = 8  # ... and at least this many moves
@@ -51,13 +62,40 @@ def _pairs(text: str) -> set[str]:
     return out
 
 
+Consequence = tuple[
+    str | None, str | None, tuple[tuple[str, FlagValue], ...], tuple[tuple[str, int], ...], str | None
+]
+
+
+def consequence(choice: Choice) -> Consequence:
+    """What taking the choice changes: next node or outcome, team flags, the trap it springs."""
+    return (
+        choice.goto,
+        choice.complete,
+        tuple(sorted(choice.set.items())),
+        tuple(sorted(choice.add.items())),
+        None if choice.trap is None else choice.trap.id,
+    )
+
+
+def is_real_decision(node: Node) -> bool:
+    """Two choices that can be offered together (not both gated by ``when``) differ in consequence."""
+    choices = node.choices
+    return any(
+        consequence(a) != consequence(b)
+        for i, a in enumerate(choices)
+        for b in choices[i + 1 :]
+        if a.when is None or b.when is None
+    )
+
+
 def role_decisions(scenario: Scenario) -> dict[str, int]:
-    """Per role: nodes (of tasks that always exist, i.e. not remedial) with two or more choices."""
+    """Per role: real decisions in the tasks that always exist (remedial tasks may never open)."""
     counts = dict.fromkeys(scenario.roles, 0)
     for task in scenario.tasks.values():
         if task.remedial or task.role not in counts:
             continue
-        counts[task.role] += sum(1 for node in task.nodes if len(node.choices) >= 2)
+        counts[task.role] += sum(1 for node in task.nodes if is_real_decision(node))
     return counts
 
 
@@ -78,13 +116,23 @@ class _Lint:
     def decisions(self) -> None:
         counts = role_decisions(self.s)
         busiest = max(counts.values(), default=0)
+        minutes = self.s.data.scenario.expected_minutes or 0
+        full_length = minutes >= FULL_SESSION_MINUTES or busiest >= REAL_DECISIONS_MIN
         for role_id, count in counts.items():
             name = self.s.role_name(role_id)
             if count == 0:
                 self.warn(
                     self.role_path(role_id),
                     "no-real-choice",
-                    f"角色 “{name}” 的每个节点都只有一个选项，玩家没有真正的选择；请至少给一个节点加上第二个选项",
+                    f"角色 “{name}” 没有真正的抉择：每个节点要么只有一个选项，要么各选项的后果都相同；"
+                    "请至少给一个节点加上后果不同的第二个选项",
+                )
+            elif full_length and count < REAL_DECISIONS_MIN:
+                self.warn(
+                    self.role_path(role_id),
+                    "few-decisions",
+                    f"角色 “{name}” 只有 {count} 个真正的抉择（至少两个选项、且选项的后果不同的节点），"
+                    f"完整的一局里每个角色至少要有 {REAL_DECISIONS_MIN} 个；请给这个角色加任务或加有后果的选项",
                 )
             elif busiest >= FEW_DECISIONS_MIN and count < busiest * FEW_DECISIONS_RATIO:
                 self.warn(
