@@ -47,6 +47,8 @@ from yaml.events import (
 )
 
 from engine.format.problems import Problem, ScenarioInvalid
+from engine.format.slips import explain_syntax
+from engine.format.yamlwords import translate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -161,7 +163,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
                 _compose(text, file, yaml.SafeLoader)
             except yaml.YAMLError as clearer:
                 error = clearer
-        raise _syntax_error(error, file) from None
+        raise _syntax_error(error, file, text) from None
     smap = SourceMap(file)
     if node is None:
         raise _fail(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
@@ -188,19 +190,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _syntax_error(exc: yaml.YAMLError, file: str) -> ScenarioInvalid:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "语法错误"
-    else:
-        line, column, what = 1, 1, str(exc).splitlines()[0]
+def _syntax_error(exc: yaml.YAMLError, file: str, text: str = "") -> ScenarioInvalid:
+    what = exc.problem or "" if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
     if "nesting depth" in what:
         # libyaml (PyYAML >= 6.0.3) caps nesting itself, and its scanner reads a run of "[[[["
         # ahead of the parser, so its cap can fire before our composer sees depth MAX_DEPTH.
         # Either limit means the same thing to an organizer.
-        return _too_deep(file, line, column)
-    return _fail(file, line, column, "yaml-syntax", f"YAML 语法错误：{what}{_syntax_hint(what)}")
+        mark = exc.problem_mark or exc.context_mark if isinstance(exc, yaml.MarkedYAMLError) else None
+        return _too_deep(file, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+    return ScenarioInvalid([explain_syntax(text, file, exc)])
 
 
 def _too_deep(file: str, line: int, column: int) -> ScenarioInvalid:
@@ -399,16 +397,6 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
     return root[0]
 
 
-def _syntax_hint(problem: str) -> str:
-    if "tab" in problem or "'\\t'" in problem:
-        return "；YAML 不允许用制表符（Tab）缩进，请改用空格"
-    if "mapping values are not allowed" in problem:
-        return "；可能是文本中含有“: ”，请给整段文本加引号，或使用 | 块文本"
-    if "could not find expected ':'" in problem:
-        return "；请检查上一行是否缺少冒号或引号未闭合"
-    return "；请检查这一行及上一行的缩进、引号和冒号"
-
-
 class _Converter:
     def __init__(self, file: str, smap: SourceMap) -> None:
         self.file = file
@@ -485,7 +473,7 @@ class _Converter:
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else pos
-            raise _fail(self.file, line, column, "bad-value", f"无法读取的值：{exc.problem}") from None
+            raise _fail(self.file, line, column, "bad-value", translate(exc.problem or "", "")) from None
         except (ValueError, OverflowError, TypeError):
             # e.g. an integer of thousands of digits, or `!!int abc`
             raise _fail(
