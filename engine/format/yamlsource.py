@@ -46,6 +46,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from engine.format.fold import tighten
 from engine.format.problems import Problem, ScenarioInvalid
 from engine.format.slips import explain_syntax
 from engine.format.yamlwords import translate
@@ -167,7 +168,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     smap = SourceMap(file)
     if node is None:
         raise _fail(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
-    converter = _Converter(file, smap)
+    converter = _Converter(file, smap, text)
     with paused_gc():
         return converter.convert(node, (), 0), smap
 
@@ -327,7 +328,7 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
             tags[value] = tag
         return tag
 
-    converter = _Converter(smap.file, smap)
+    converter = _Converter(smap.file, smap, text)
     values, keys = smap.values, smap.keys
     # per open collection: [container, its path, mapping: key waiting for its value (else None)]
     stack: list[list[Any]] = []
@@ -372,6 +373,8 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
                         value = converter._scalar(node)
                 elif event.style == '"':  # escapes: checked as the full path does
                     value = converter._scalar(yaml.ScalarNode(_STR_TAG, value, mark, event.end_mark))
+                if type(value) is str and mark.line != event.end_mark.line:
+                    value = converter.folded(value, event.style, mark, event.end_mark)
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise _Unusual
@@ -398,9 +401,11 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
 
 
 class _Converter:
-    def __init__(self, file: str, smap: SourceMap) -> None:
+    def __init__(self, file: str, smap: SourceMap, text: str = "") -> None:
         self.file = file
         self.smap = smap
+        self.text = text  # the source, for re-folding multi-line text
+        self.lines: list[str] | None = None
         self.count = 0
         self._loader = yaml.SafeLoader("")
         self._loader.dispose()  # its parser state refers back to it: a cycle only gc would free
@@ -463,7 +468,16 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str) and node.start_mark.line != node.end_mark.line:
+            return self.folded(value, node.style, node.start_mark, node.end_mark)
+        return value
+
+    def folded(self, value: str, style: str | None, start: Any, end: Any) -> str:
+        """Multi-line text with its Chinese line joins closed up (engine.format.fold)."""
+        if self.lines is None:
+            self.lines = self.text.splitlines()
+        return tighten(value, style, (start.line, start.column), (end.line, end.column), self.lines)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         # Resolve plain scalars exactly as SafeLoader would (bools, ints, null, floats).
