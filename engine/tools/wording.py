@@ -89,7 +89,7 @@ def holding_text(scenario: Scenario, cond: Condition) -> str:
     if isinstance(cond, TaskDoneCondition):
         task = scenario.tasks.get(cond.task_done)
         if cond.outcome and task is not None:
-            return f"{task_name(scenario, cond.task_done)}以「{task.outcome_title(cond.outcome)}」完成"
+            return f"{task_name(scenario, cond.task_done)}已完成，结果为「{task.outcome_title(cond.outcome)}」"
         return f"{task_name(scenario, cond.task_done)}已完成"
     if isinstance(cond, FlagCondition):
         test = _comparison(cond)
@@ -124,9 +124,9 @@ def unmet_text(scenario: Scenario, cond: Condition, facts: Facts) -> str:
         title = task_name(scenario, cond.task_done)
         if cond.outcome and task is not None and cond.task_done in facts.done:
             actual = task.outcome_title(facts.done[cond.task_done])
-            return f"{who} 以「{task.outcome_title(cond.outcome)}」完成{title}（实际：{actual}）"
+            return f"{who} 完成{title}，结果为「{task.outcome_title(cond.outcome)}」（实际结果：{actual}）"
         if cond.outcome and task is not None:
-            return f"{who} 以「{task.outcome_title(cond.outcome)}」完成{title}"
+            return f"{who} 完成{title}，结果为「{task.outcome_title(cond.outcome)}」"
         return f"{who} 完成{title}"
     if isinstance(cond, FlagCondition):
         value = facts.flags.get(cond.flag, False)
