@@ -65,7 +65,9 @@ def test_impossible_ending_names_the_part_that_never_holds() -> None:
     )
     s = parse_scenario(text, "x.yaml")
     (never,) = [d for d in find_dead(s, verify(s)) if d.item == "never"]
-    assert never.reason == "它的条件中的“《写密信》已完成，结果为「既然暴露了，就烧掉信」”在任何玩法下都不成立"
+    assert (
+        never.reason == "它的条件中的“《写密信》已完成，结果为「既然暴露了，就烧掉信」”在任何玩法下都不成立"
+    )
 
 
 def test_dead_trap_on_a_step_never_reached() -> None:

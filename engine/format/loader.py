@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.format import model
 from engine.format.checks import check_scenario
+from engine.format.order import task_order_problems
 from engine.format.problems import Problem, ScenarioInvalid
 from engine.format.scenario import Scenario
 from engine.format.slips import id_slip, key_slip, slip_name, value_slip
@@ -60,7 +61,7 @@ def _build(text: str, file: str) -> tuple[Scenario, list[Problem]]:
     # scans only what the scenario keeps
     data, smap = load_yaml(text, file)
     scenario = Scenario(_validate(data, smap), text, file)
-    return scenario, check_scenario(scenario, smap)
+    return scenario, check_scenario(scenario, smap) + task_order_problems(scenario, smap)
 
 
 def check_file(path: str | FsPath) -> list[Problem]:
