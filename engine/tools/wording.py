@@ -89,7 +89,9 @@ def holding_text(scenario: Scenario, cond: Condition) -> str:
     if isinstance(cond, TaskDoneCondition):
         task = scenario.tasks.get(cond.task_done)
         if cond.outcome and task is not None:
-            return f"{task_name(scenario, cond.task_done)}已完成，结果为「{task.outcome_title(cond.outcome)}」"
+            return (
+                f"{task_name(scenario, cond.task_done)}已完成，结果为「{task.outcome_title(cond.outcome)}」"
+            )
         return f"{task_name(scenario, cond.task_done)}已完成"
     if isinstance(cond, FlagCondition):
         test = _comparison(cond)
