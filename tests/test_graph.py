@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -102,7 +103,7 @@ def test_cli_rejects_unknown_format(tmp_path: Path) -> None:
 
 
 def _segments(line) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
-    return [(*a, *b) for a, b in zip(line.points, line.points[1:])]
+    return [(*a, *b) for a, b in itertools.pairwise(line.points)]
 
 
 def test_no_arrow_crosses_a_box(scenario) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 # Highest first. Packages on one line share a layer and must not import each other.
 LAYERS: list[set[str]] = [
     {"cli"},
-    {"ui", "terminal", "web", "report"},
+    {"ui", "terminal", "web", "report", "studio"},
     {"present"},
     {"tools", "review"},
     {"session"},
