@@ -107,7 +107,7 @@ def _segments(line) -> list[tuple[float, float, float, float]]:  # type: ignore[
 
 
 def test_no_arrow_crosses_a_box(scenario) -> None:  # type: ignore[no-untyped-def]
-    from engine.tools.mapdraw import Line, Rect
+    from engine.tools.mapshapes import Line, Rect
 
     drawing = layout(scenario)
     rects = [p for p in drawing.prims if isinstance(p, Rect) and p.stroke]  # boxes and connectors
@@ -126,7 +126,7 @@ def test_no_arrow_crosses_a_box(scenario) -> None:  # type: ignore[no-untyped-de
 
 
 def test_arrows_never_run_on_top_of_each_other(scenario) -> None:  # type: ignore[no-untyped-def]
-    from engine.tools.mapdraw import Line
+    from engine.tools.mapshapes import Line
 
     drawing = layout(scenario)
     seen: dict[tuple[str, float], list[tuple[float, float, int]]] = {}
@@ -141,7 +141,8 @@ def test_arrows_never_run_on_top_of_each_other(scenario) -> None:  # type: ignor
 
 
 def test_fits_a_laptop_screen_and_labels_have_room(scenario) -> None:  # type: ignore[no-untyped-def]
-    from engine.tools.mapdraw import LABEL_W, Label
+    from engine.tools.mapdraw import LABEL_W
+    from engine.tools.mapshapes import Label
 
     drawing = layout(scenario)
     assert drawing.width <= 1700

@@ -18,7 +18,8 @@ from html import escape
 from engine.format.conditions import iter_conditions
 from engine.format.model import Condition, EventCondition, TaskDoneCondition, TrapCondition
 from engine.format.scenario import Scenario
-from engine.tools.mapdraw import Arrow, Box, Drawing, Label, Line, MapPlan, Rect, draw, wrap
+from engine.tools.mapdraw import draw
+from engine.tools.mapshapes import Arrow, Box, Drawing, Label, Line, MapPlan, Rect, wrap
 
 
 def _refs(cond: Condition | None) -> tuple[set[str], set[str], set[str]]:

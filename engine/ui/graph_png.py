@@ -12,7 +12,7 @@ import pygame
 
 from engine.format.scenario import Scenario
 from engine.tools.graph import layout
-from engine.tools.mapdraw import Label, Line, Rect
+from engine.tools.mapshapes import Label, Line, Rect
 from engine.ui.fonts import load_fonts
 
 SCALE = 1.25
