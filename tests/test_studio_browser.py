@@ -7,27 +7,17 @@ Set ``QJ_SHOTS=/tmp/shots`` to keep screenshots of the page.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_studio import PLANTED, TUTORIAL, save
-from test_web_browser import ARGS, CHROMIUM
+from test_web_browser import ARGS, CHROMIUM, shot
 
 from engine.studio.server import start_studio
-
-SHOTS = os.environ.get("QJ_SHOTS", "")
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="需要 Chromium：apt-get install -y chromium（Debian 包，/usr/bin/chromium）"
 )
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"studio-{name}.png"), full_page=True)
 
 
 def test_studio_lists_a_planted_error_and_updates_when_it_is_fixed(tmp_path: Path) -> None:
@@ -48,7 +38,7 @@ def test_studio_lists_a_planted_error_and_updates_when_it_is_fixed(tmp_path: Pat
             expect(problems).to_contain_text("是不是 “prepare_room”")
             expect(page.locator("#status")).to_contain_text("1 个错误")
             expect(page.locator("#map-box")).to_contain_text("文件还没有成功读取过")
-            shot(page, "planted")
+            shot(page, "studio-planted")
 
             save(path, TUTORIAL)  # fixed in "another editor": the page follows by itself
             expect(page.locator("#status")).to_contain_text("没有发现问题", timeout=20_000)
@@ -62,7 +52,7 @@ def test_studio_lists_a_planted_error_and_updates_when_it_is_fixed(tmp_path: Pat
             expect(page.locator("#map-box")).to_have_class("map stale")
             expect(page.locator("#map-note")).to_be_visible()
             expect(page.locator("#verify-box")).to_contain_text("上一次没有错误时的验证结果")
-            shot(page, "stale")
+            shot(page, "studio-stale")
             browser.close()
     finally:
         handle.stop()
@@ -88,7 +78,7 @@ def test_play_test_shows_every_role_and_a_trap_pop_up(tmp_path: Path) -> None:
             expect(popup).to_be_visible(timeout=10_000)
             expect(popup).to_contain_text("李达 落入陷阱「只通知两地」")
             expect(popup).to_contain_text("13人")
-            shot(page, "trap")
+            shot(page, "studio-trap")
             page.keyboard.press("Enter")
             expect(popup).to_be_hidden()
             lida = page.locator('#roles .role[data-role="lida"]')

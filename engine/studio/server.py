@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -33,6 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from engine.studio.workbench import Workbench
+from engine.web.runner import bind_socket
 
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_PORT = 8780
@@ -116,22 +116,6 @@ def _watch(bench: Workbench, stop: threading.Event) -> None:
     while not stop.wait(POLL):
         with contextlib.suppress(Exception):  # a half-written file is read again next time
             bench.poll()
-
-
-def bind_socket(bind: str, port: int) -> socket.socket:
-    """Listen before serving, so "port in use" is reported to the caller in Chinese."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((bind, port))
-    except OSError as exc:
-        sock.close()
-        raise OSError(
-            f"无法在 {bind}:{port} 上监听（{exc.strerror}）；请换一个端口：--port {port + 1}"
-        ) from None
-    sock.listen(64)
-    sock.setblocking(False)
-    return sock
 
 
 def _server(bench: Workbench) -> uvicorn.Server:
