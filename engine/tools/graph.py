@@ -91,7 +91,7 @@ def plan(scenario: Scenario) -> MapPlan:
         lanes.append("团队事件")
         for event in s.data.events:
             key = "@" + event.id
-            boxes[key] = Box(event.id, "event", wrap(event.title), column[key], 0)
+            boxes[key] = Box(event.id, "event", wrap(event.title), column[key], 0, title=event.title)
     for role in s.data.roles:
         lane = len(lanes)
         lanes.append(role.name + (f"\n{role.title}" if role.title else ""))
@@ -99,11 +99,15 @@ def plan(scenario: Scenario) -> MapPlan:
             task = s.tasks[task_id]
             titles = [c.trap.title for n in task.nodes for c in n.choices if c.trap is not None]
             kind = "remedial" if task.remedial else "task"
-            boxes[task_id] = Box(task_id, kind, wrap(task.title), column[task_id], lane, traps=titles)
+            boxes[task_id] = Box(
+                task_id, kind, wrap(task.title), column[task_id], lane, traps=titles, title=task.title
+            )
     end_col = max(column.values(), default=-1) + 1
     for ending in s.data.endings:
         tasks, events, _ = _refs(ending.when)
-        boxes["!" + ending.id] = Box(ending.id, "ending", wrap(ending.title), end_col, None)
+        boxes["!" + ending.id] = Box(
+            ending.id, "ending", wrap(ending.title), end_col, None, title=ending.title
+        )
         arrows += [Arrow(t, "!" + ending.id, "ending") for t in sorted(tasks)]
         arrows += [Arrow("@" + e, "!" + ending.id, "ending") for e in sorted(events)]
     arrows = [a for a in dict.fromkeys(arrows) if a.src in boxes and a.dst in boxes]

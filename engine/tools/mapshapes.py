@@ -22,6 +22,7 @@ class Box:
     col: int
     lane: int | None
     traps: list[str] = field(default_factory=list)  # trap titles
+    title: str = ""  # the whole title, shown on hover when the box has to shorten it
     x: float = 0.0
     y: float = 0.0
     w: float = 0.0
@@ -105,13 +106,28 @@ class Drawing:
     boxes: dict[str, Box] = field(default_factory=dict)  # placed, by key
 
 
+def _tip(box: Box) -> str:
+    """Hover text: the full title, and the traps a task holds."""
+    text = box.title or "".join(box.lines)
+    return text + ("\n陷阱：" + "、".join(box.traps) if box.traps else "")
+
+
 def box_prims(box: Box) -> list[Prim]:
     stroke = TRAP_COLOR if box.traps else "#555555"
     width = 2.5 if box.traps else 1.2
     radius = 18 if box.kind in ("ending", "event") else 8
     prims: list[Prim] = [
         Rect(
-            box.x, box.y, box.w, box.h, FILL[box.kind], stroke, width, box.kind == "remedial", radius, box.id
+            box.x,
+            box.y,
+            box.w,
+            box.h,
+            FILL[box.kind],
+            stroke,
+            width,
+            box.kind == "remedial",
+            radius,
+            _tip(box),
         )
     ]
     top = box.y + (26 if box.traps or len(box.lines) > 1 else 42)
