@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -96,3 +97,86 @@ def test_cli_rejects_unknown_format(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert result.returncode == 2 and ".svg" in result.stderr
+
+
+# --- readable on a laptop ------------------------------------------------------------------------
+
+
+def _segments(line) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
+    return [(*a, *b) for a, b in itertools.pairwise(line.points)]
+
+
+def test_no_arrow_crosses_a_box(scenario) -> None:  # type: ignore[no-untyped-def]
+    from engine.tools.mapshapes import Line, Rect
+
+    drawing = layout(scenario)
+    rects = [p for p in drawing.prims if isinstance(p, Rect) and p.stroke]  # boxes and connectors
+    lines = [p for p in drawing.prims if isinstance(p, Line)]
+    assert lines
+    for line in lines:
+        for x1, y1, x2, y2 in _segments(line):
+            for r in rects:
+                # strictly inside, 1 px in from the edge an arrow starts or ends at
+                left, right, top, bottom = r.x + 1, r.x + r.w - 1, r.y + 1, r.y + r.h - 1
+                if x1 == x2:
+                    hit = left < x1 < right and min(y1, y2) < bottom and max(y1, y2) > top
+                else:
+                    hit = top < y1 < bottom and min(x1, x2) < right and max(x1, x2) > left
+                assert not hit, (line.points, r)
+
+
+def test_arrows_never_run_on_top_of_each_other(scenario) -> None:  # type: ignore[no-untyped-def]
+    from engine.tools.mapshapes import Line
+
+    drawing = layout(scenario)
+    seen: dict[tuple[str, float], list[tuple[float, float, int]]] = {}
+    for n, line in enumerate(p for p in drawing.prims if isinstance(p, Line)):
+        for x1, y1, x2, y2 in _segments(line):
+            key, lo, hi = (
+                (("v", x1), min(y1, y2), max(y1, y2)) if x1 == x2 else (("h", y1), min(x1, x2), max(x1, x2))
+            )
+            for other_lo, other_hi, m in seen.get(key, []):
+                assert m == n or min(hi, other_hi) - max(lo, other_lo) <= 1, (key, lo, hi, other_lo, other_hi)
+            seen.setdefault(key, []).append((lo, hi, n))
+
+
+def test_fits_a_laptop_screen_and_labels_have_room(scenario) -> None:  # type: ignore[no-untyped-def]
+    from engine.tools.mapdraw import LABEL_W
+    from engine.tools.mapshapes import Label
+
+    drawing = layout(scenario)
+    assert drawing.width <= 1700
+    boxes = list(drawing.boxes.values())
+    for p in drawing.prims:
+        if isinstance(p, Label) and p.x == 14 and p.size in (12, 16):  # lane labels
+            width = sum(p.size if ord(ch) > 0x2E80 else p.size * 0.6 for ch in p.text)
+            assert p.x + width < LABEL_W, p.text
+            assert all(b.x >= LABEL_W for b in boxes)
+
+
+def test_png_dashes_remedial_tasks_like_the_svg(tmp_path: Path) -> None:
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    from engine.ui.graph_png import SCALE, write_png
+
+    s = load_scenario(ROOT / "scenarios" / "tutorial.yaml")
+    drawing = layout(s)
+    remedial = [b for b in drawing.boxes.values() if b.kind == "remedial"]
+    plain = [b for b in drawing.boxes.values() if b.kind == "task" and not b.traps]
+    assert remedial and plain
+    assert 'stroke-dasharray="6 4"/></g>' in to_svg(s)
+    out = tmp_path / "map.png"
+    write_png(s, out)
+    image = pygame.image.load(str(out))
+
+    def top_edge(box) -> list[bool]:  # type: ignore[no-untyped-def]
+        y = round(box.y * SCALE) + 0
+        xs = range(round((box.x + 14) * SCALE), round((box.x + box.w - 14) * SCALE))
+        return [sum(image.get_at((x, y))[:3]) < 450 for x in xs]  # dark: the outline
+
+    assert all(top_edge(plain[0]))
+    edge = top_edge(remedial[0])
+    assert 0.35 < sum(edge) / len(edge) < 0.85  # dashes and gaps

@@ -10,7 +10,7 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 # Highest first. Packages on one line share a layer and must not import each other.
 LAYERS: list[set[str]] = [
     {"cli"},
-    {"ui", "terminal", "web", "report"},
+    {"ui", "terminal", "web", "report", "studio"},
     {"present"},
     {"tools", "review"},
     {"session"},
@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
 ALLOWED = {
     ("ui", "web"): "the game's F2 screen hosts the phones' web front-end",
     ("ui", "report"): "the in-game review renders the same debrief as the HTML report",
+    ("studio", "web"): "the studio listens on its port the way the LAN host does",
 }
 
 

@@ -69,7 +69,7 @@ def test_shipped_scenarios_pass(name: str) -> None:
     result = cli(f"scenarios/{name}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "✓ 没有僵局" in result.stdout
-    assert "每个结局、任务、节点和陷阱都有玩法能到达" in result.stdout
+    assert "每个结局、任务、陷阱、选项和团队事件都有玩法能到达" in result.stdout
     assert "每秒" in result.stdout
 
 

@@ -62,7 +62,7 @@ def test_skipped_outcome_is_kept_apart_when_a_condition_reads_outcomes() -> None
     assert not report.ok and len(report.deadlocks) == 1
     trace = format_trace(s, report.deadlocks[0].trace)
     assert trace == "1. 主持人跳过 小李 的《发出通知》 2. 老赵 选择「租下旅馆」"
-    assert "实际结果：skipped" in report.deadlocks[0].message
+    assert "实际结果：跳过（主持人）" in report.deadlocks[0].message
 
 
 def test_skips_turn_reduction_off_and_keep_verdicts() -> None:

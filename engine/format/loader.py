@@ -16,8 +16,10 @@ from pydantic import BaseModel, ValidationError
 
 from engine.format import model
 from engine.format.checks import check_scenario
+from engine.format.order import task_order_problems
 from engine.format.problems import Problem, ScenarioInvalid
 from engine.format.scenario import Scenario
+from engine.format.slips import id_slip, key_slip, slip_name, value_slip
 from engine.format.yamlsource import SourceMap, decode, load_yaml, paused_gc
 
 
@@ -59,7 +61,7 @@ def _build(text: str, file: str) -> tuple[Scenario, list[Problem]]:
     # scans only what the scenario keeps
     data, smap = load_yaml(text, file)
     scenario = Scenario(_validate(data, smap), text, file)
-    return scenario, check_scenario(scenario, smap)
+    return scenario, check_scenario(scenario, smap) + task_order_problems(scenario, smap)
 
 
 def check_file(path: str | FsPath) -> list[Problem]:
@@ -173,10 +175,36 @@ def _message(err: Any, dropped: bool, path: tuple[str | int, ...]) -> tuple[str,
     if kind in ("less_than_equal", "less_than"):
         return "out-of-range", f"数值太大：应 ≤ {ctx.get('le', ctx.get('lt'))}"
     if dropped and kind in ("bool_type", "int_type", "int_parsing", "bool_parsing"):
-        return "bad-type", f"“{field}” 的值应为 true/false 或整数"
+        return "bad-type", f"“{path[-1] if path else field}” 的值应为 true/false 或整数"
     if kind in _TYPE_WORDS:
         return "bad-type", f"“{path[-1] if path else field}” {_TYPE_WORDS[kind]}"
     return "invalid", f"无效的值：{err['msg']}"
+
+
+_SCALAR_KINDS = ("string_pattern_mismatch", "bool_type", "bool_parsing", "int_type", "int_parsing")
+
+
+def _slip_problem(err: Any, path: tuple[str | int, ...], smap: SourceMap) -> Problem | None:
+    """An input-method slip behind a model error (see engine.format.slips), at its character."""
+    kind, value = err["type"], err["input"]
+    found: tuple[int, str, str] | None = None
+    where: tuple[int, int] | None = None
+    if kind == "extra_forbidden":
+        found, where = key_slip(str(path[-1])) if path else None, smap.keys.get(path)
+    elif kind == "condition_kind" and isinstance(value, dict):
+        for key in value:
+            found, where = key_slip(str(key)), smap.keys.get((*path, str(key)))
+            if found is not None:
+                break
+    elif kind in ("dict_type", "model_type", "model_attributes_type", "list_type") and isinstance(value, str):
+        found, where = value_slip(value), smap.values.get(path)
+    elif kind in _SCALAR_KINDS and isinstance(value, str):
+        found, where = id_slip(value), smap.values.get(path)
+    if found is None:
+        return None
+    offset, code, message = found
+    line, column = where or smap.position(path)
+    return Problem(smap.file, line, column + offset, "error", code, message)
 
 
 MAX_PROBLEMS = 100  # beyond this, one summary line: a hostile file must not cost minutes of hints
@@ -186,6 +214,7 @@ def _translate(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem
     problems: list[Problem] = []
     seen: set[tuple[str | int, ...]] = set()
     errors = exc.errors()
+    slipped = {(*key[:-1], slip_name(str(key[-1]))) for key in smap.keys if key and key_slip(str(key[-1]))}
     for err in errors:
         if len(problems) >= MAX_PROBLEMS:
             problems.append(
@@ -203,6 +232,12 @@ def _translate(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem
         if path in seen:
             continue
         seen.add(path)
+        slip = _slip_problem(err, path, smap)
+        if slip is not None:
+            problems.append(slip)
+            continue
+        if err["type"] == "missing" and (*path[:-1], str(path[-1])) in slipped:
+            continue  # the field is there, misspelt by an input method: that slip is reported
         code, message = _message(err, dropped, path)
         if err["type"] == "extra_forbidden":
             line, column = smap.keys.get(path, smap.position(path))

@@ -216,6 +216,11 @@ class Node(Strict):
     choices: list[Choice] = Field(min_length=1, max_length=9)
 
 
+# Outcomes every task can have: its plain finish, and the facilitator's skip.
+OUTCOME_DEFAULTS = {"done": "完成", "skipped": "跳过（主持人）"}
+OUTCOME_TITLE_CHARS = 16
+
+
 class Task(Strict):
     """A piece of one role's work. Opens when ``requires`` holds (and, if ``remedial``, only
     after a trap or event opened it); the role then plays its nodes from ``start``."""
@@ -229,6 +234,24 @@ class Task(Strict):
     points: StrictInt | None = Field(default=None, ge=-10000, le=10000)
     start: Id | None = Field(default=None, description="First node; defaults to the first listed.")
     nodes: list[Node] = Field(min_length=1)
+    outcomes: dict[Id, Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=dict,
+        description="What each outcome is called where people read it (reports, verify), e.g. "
+        "{stormed: 强攻拿下}. Default: done is 完成; another outcome takes the text of the choice "
+        "that gives it.",
+    )
+
+    def outcome_title(self, outcome: str) -> str:
+        """The outcome as people read it (see ``outcomes``)."""
+        if outcome in self.outcomes:
+            return self.outcomes[outcome]
+        if outcome in OUTCOME_DEFAULTS:
+            return OUTCOME_DEFAULTS[outcome]
+        texts = [c.text.strip() for n in self.nodes for c in n.choices if c.complete == outcome]
+        if len(set(texts)) == 1:
+            text = texts[0]
+            return text if len(text) <= OUTCOME_TITLE_CHARS else text[: OUTCOME_TITLE_CHARS - 1] + "…"
+        return outcome
 
 
 class Role(Strict):

@@ -46,7 +46,10 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from engine.format.fold import tighten
 from engine.format.problems import Problem, ScenarioInvalid
+from engine.format.slips import explain_syntax
+from engine.format.yamlwords import translate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -161,11 +164,11 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
                 _compose(text, file, yaml.SafeLoader)
             except yaml.YAMLError as clearer:
                 error = clearer
-        raise _syntax_error(error, file) from None
+        raise _syntax_error(error, file, text) from None
     smap = SourceMap(file)
     if node is None:
         raise _fail(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
-    converter = _Converter(file, smap)
+    converter = _Converter(file, smap, text)
     with paused_gc():
         return converter.convert(node, (), 0), smap
 
@@ -188,19 +191,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _syntax_error(exc: yaml.YAMLError, file: str) -> ScenarioInvalid:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "语法错误"
-    else:
-        line, column, what = 1, 1, str(exc).splitlines()[0]
+def _syntax_error(exc: yaml.YAMLError, file: str, text: str = "") -> ScenarioInvalid:
+    what = exc.problem or "" if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
     if "nesting depth" in what:
         # libyaml (PyYAML >= 6.0.3) caps nesting itself, and its scanner reads a run of "[[[["
         # ahead of the parser, so its cap can fire before our composer sees depth MAX_DEPTH.
         # Either limit means the same thing to an organizer.
-        return _too_deep(file, line, column)
-    return _fail(file, line, column, "yaml-syntax", f"YAML 语法错误：{what}{_syntax_hint(what)}")
+        mark = exc.problem_mark or exc.context_mark if isinstance(exc, yaml.MarkedYAMLError) else None
+        return _too_deep(file, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+    return ScenarioInvalid([explain_syntax(text, file, exc)])
 
 
 def _too_deep(file: str, line: int, column: int) -> ScenarioInvalid:
@@ -329,7 +328,7 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
             tags[value] = tag
         return tag
 
-    converter = _Converter(smap.file, smap)
+    converter = _Converter(smap.file, smap, text)
     values, keys = smap.values, smap.keys
     # per open collection: [container, its path, mapping: key waiting for its value (else None)]
     stack: list[list[Any]] = []
@@ -374,6 +373,8 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
                         value = converter._scalar(node)
                 elif event.style == '"':  # escapes: checked as the full path does
                     value = converter._scalar(yaml.ScalarNode(_STR_TAG, value, mark, event.end_mark))
+                if type(value) is str and mark.line != event.end_mark.line:
+                    value = converter.folded(value, event.style, mark, event.end_mark)
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise _Unusual
@@ -399,20 +400,12 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
     return root[0]
 
 
-def _syntax_hint(problem: str) -> str:
-    if "tab" in problem or "'\\t'" in problem:
-        return "；YAML 不允许用制表符（Tab）缩进，请改用空格"
-    if "mapping values are not allowed" in problem:
-        return "；可能是文本中含有“: ”，请给整段文本加引号，或使用 | 块文本"
-    if "could not find expected ':'" in problem:
-        return "；请检查上一行是否缺少冒号或引号未闭合"
-    return "；请检查这一行及上一行的缩进、引号和冒号"
-
-
 class _Converter:
-    def __init__(self, file: str, smap: SourceMap) -> None:
+    def __init__(self, file: str, smap: SourceMap, text: str = "") -> None:
         self.file = file
         self.smap = smap
+        self.text = text  # the source, for re-folding multi-line text
+        self.lines: list[str] | None = None
         self.count = 0
         self._loader = yaml.SafeLoader("")
         self._loader.dispose()  # its parser state refers back to it: a cycle only gc would free
@@ -475,7 +468,16 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str) and node.start_mark.line != node.end_mark.line:
+            return self.folded(value, node.style, node.start_mark, node.end_mark)
+        return value
+
+    def folded(self, value: str, style: str | None, start: Any, end: Any) -> str:
+        """Multi-line text with its Chinese line joins closed up (engine.format.fold)."""
+        if self.lines is None:
+            self.lines = self.text.splitlines()
+        return tighten(value, style, (start.line, start.column), (end.line, end.column), self.lines)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         # Resolve plain scalars exactly as SafeLoader would (bools, ints, null, floats).
@@ -485,7 +487,7 @@ class _Converter:
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else pos
-            raise _fail(self.file, line, column, "bad-value", f"无法读取的值：{exc.problem}") from None
+            raise _fail(self.file, line, column, "bad-value", translate(exc.problem or "", "")) from None
         except (ValueError, OverflowError, TypeError):
             # e.g. an integer of thousands of digits, or `!!int abc`
             raise _fail(

@@ -11,13 +11,14 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from engine.format.model import OUTCOME_DEFAULTS
+from engine.format.scenario import Scenario
 from engine.present.view import format_duration
 from engine.report import svg
 from engine.report.data import Review
 from engine.review.metrics import PART_NAMES, STATUS_NAMES, CohortMetrics, SessionMetrics
 
 MAX_DEBRIEFS = 20
-OUTCOME_NAMES = {"done": "完成", "skipped": "跳过（主持人）"}
 INTERVENTION_NAMES = {
     "hint": "提示",
     "skip": "跳过任务",
@@ -200,7 +201,7 @@ def debrief(m: SessionMetrics, review: Review) -> str:
                     _dur(t.opened),
                     _dur(t.completed),
                     _dur(t.duration),
-                    OUTCOME_NAMES.get(t.outcome, t.outcome) if t.outcome else "未完成",
+                    _outcome(sc, t.task, t.outcome),
                     t.points,
                 ]
                 for t in m.tasks
@@ -210,6 +211,15 @@ def debrief(m: SessionMetrics, review: Review) -> str:
     )
     out.append("</section>")
     return "\n".join(out)
+
+
+def _outcome(sc: Scenario, task: str, outcome: str | None) -> str:
+    """An outcome as people read it: the task's title for it, never the raw id."""
+    if outcome is None:
+        return "未完成"
+    if task in sc.tasks:
+        return sc.tasks[task].outcome_title(outcome)
+    return OUTCOME_DEFAULTS.get(outcome, outcome)
 
 
 def cohort(c: CohortMetrics, review: Review) -> str:

@@ -46,17 +46,14 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 
 from engine.format.conditions import iter_conditions
 from engine.format.model import (
-    AllCondition,
-    AnyCondition,
     Condition,
     EventCondition,
     FlagCondition,
-    NotCondition,
     ScoreCondition,
     TaskDoneCondition,
     TrapCondition,
@@ -65,6 +62,7 @@ from engine.format.model import (
 from engine.format.scenario import Scenario
 from engine.rules.state import State
 from engine.rules.step import Choose, Skip, Start, step, visible_choices
+from engine.tools.wording import snippet, unmet_text
 
 MAX_FINDINGS = 8  # of each kind, shortest first; the counts say how many states were affected
 
@@ -118,7 +116,9 @@ class VerifyReport:
         skips: facilitator skips were explored as moves (the reduction is then off).
         deadlocks / unwinnable: findings, shortest trace first.
         deadlock_states / unwinnable_states: how many explored states are affected.
-        unreachable_endings / tasks / nodes / traps: what no play can reach.
+        unreachable_endings / tasks / nodes / traps / choices / events: what no play can reach
+            (choices: (task, node, index) never offered at a node that is reached; events: team
+            events that never happen). Why, in words: :mod:`engine.tools.deadcode`.
         ending_steps: ending id -> (shortest, longest) moves to it; longest None = unbounded
             (a loop lies on the way).
         role_wait: role id -> the longest run of consecutive team moves during which the role
@@ -141,6 +141,8 @@ class VerifyReport:
     unreachable_tasks: list[str] = field(default_factory=list)
     unreachable_nodes: list[tuple[str, str]] = field(default_factory=list)
     unreachable_traps: list[str] = field(default_factory=list)
+    unreachable_choices: list[tuple[str, str, int]] = field(default_factory=list)
+    unreachable_events: list[str] = field(default_factory=list)
     ending_steps: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     role_wait: dict[str, int | None] = field(default_factory=dict)
 
@@ -264,8 +266,16 @@ def _start_state(scenario: Scenario) -> State:
 
 
 class _Explorer:
-    def __init__(self, scenario: Scenario, max_states: int, reduce: bool, skips: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        max_states: int,
+        reduce: bool,
+        skips: bool = False,
+        observe: Callable[[State], None] | None = None,
+    ) -> None:
         self.s = scenario
+        self.observe = observe
         self.max_states = max_states
         self.skips = skips
         self.track_score = _uses_score(scenario)
@@ -288,6 +298,8 @@ class _Explorer:
         self.nodes_seen: set[tuple[str, str]] = set()
         self.tasks_seen: set[str] = set()
         self.traps_seen: set[str] = set()
+        self.choices_seen: set[tuple[str, str, int]] = set()
+        self.events_seen: set[str] = set()
         self.transitions = 0
         self.reduced_states = 0
         self.complete = True
@@ -376,6 +388,9 @@ class _Explorer:
         self.waiting.append(mask)
         self.tasks_seen.update(st.done)
         self.traps_seen.update(st.sprung)
+        self.events_seen.update(st.fired)
+        if self.observe is not None:
+            self.observe(st)
         return idx, True
 
     def role_moves(self, st: State, role: str) -> Iterator[tuple[Move, Choose | Skip, float]]:
@@ -384,6 +399,7 @@ class _Explorer:
             return
         now = max(st.now, rs.locked_until)  # a lock-out delays, never blocks
         for index in visible_choices(self.s, st, rs.task, rs.node):
+            self.choices_seen.add((rs.task, rs.node, index))
             yield Move(role, rs.task, rs.node, index), Choose(role, index, rs.node), now
         if self.skips:  # the facilitator may skip even a locked-out role's task
             yield Move(role, rs.task, rs.node, -1, skip=True), Skip(role), st.now
@@ -645,57 +661,11 @@ def format_trace(scenario: Scenario, trace: list[Move], start: int = 1) -> str:
 
 
 def describe_unmet(scenario: Scenario, cond: Condition, state: State) -> str:
-    """The parts of ``cond`` that do not hold, in words."""
-    from engine.format.conditions import holds
-
-    if isinstance(cond, TaskDoneCondition):
+    """The parts of ``cond`` that do not hold, in words (titles, see engine.tools.wording)."""
+    if isinstance(cond, TaskDoneCondition) and cond.task_done in state.cancelled:
         task = scenario.tasks[cond.task_done]
-        who = scenario.role_name(task.role)
-        if cond.outcome and cond.task_done in state.done:
-            return (
-                f"{who} 以结果 {cond.outcome} 完成《{task.title}》（实际结果：{state.done[cond.task_done]}）"
-            )
-        if cond.task_done in state.cancelled:
-            return f"{who} 完成《{task.title}》（该任务已被取消）"
-        return f"{who} 完成《{task.title}》" + (f"（结果 {cond.outcome}）" if cond.outcome else "")
-    if isinstance(cond, FlagCondition):
-        value = state.flags.get(cond.flag, False)
-        tests = [
-            f"{op} {getattr(cond, op)}"
-            for op in ("eq", "ne", "gt", "gte", "lt", "lte")
-            if getattr(cond, op) is not None
-        ]
-        want = "、".join(tests) if tests else "为真"
-        return f"标记 {cond.flag} {want}（现在是 {str(value).lower()}）"
-    if isinstance(cond, EventCondition):
-        event = scenario.events.get(cond.event)
-        return f"团队事件「{event.title if event else cond.event}」发生"
-    if isinstance(cond, TrapCondition):
-        site = scenario.traps.get(cond.trap)
-        return f"陷阱「{site.trap.title if site else cond.trap}」被触发"
-    if isinstance(cond, ScoreCondition):
-        return f"得分满足条件（现在 {state.score} 分）"
-    if isinstance(cond, TrapsSprungCondition):
-        return f"触发陷阱数满足条件（现在 {len(state.sprung)} 个）"
-    if isinstance(cond, AllCondition):
-        return "且".join(describe_unmet(scenario, c, state) for c in cond.all if not holds(c, state))
-    if isinstance(cond, AnyCondition):
-        return "或".join(describe_unmet(scenario, c, state) for c in cond.any)
-    if isinstance(cond, NotCondition):
-        return "以下情况不成立：" + _describe_holding(scenario, cond.not_)
-    return "条件成立"
-
-
-def _describe_holding(scenario: Scenario, cond: Condition) -> str:
-    if isinstance(cond, TaskDoneCondition):
-        return f"《{scenario.tasks[cond.task_done].title}》已完成"
-    if isinstance(cond, FlagCondition):
-        return f"标记 {cond.flag} 的条件"
-    if isinstance(cond, EventCondition):
-        return f"事件 {cond.event} 已发生"
-    if isinstance(cond, TrapCondition):
-        return f"陷阱 {cond.trap} 已触发"
-    return "内层条件"
+        return f"{scenario.role_name(task.role)} 完成《{task.title}》（该任务已被取消）"
+    return unmet_text(scenario, cond, state)
 
 
 def describe_stuck(scenario: Scenario, state: State) -> str:
@@ -707,8 +677,10 @@ def describe_stuck(scenario: Scenario, state: State) -> str:
         name = scenario.role_name(role_id)
         if rs.task is not None and rs.node is not None:
             task = scenario.tasks[rs.task]
+            node = scenario.node(rs.task, rs.node)
             parts.append(
-                f"{name} 在《{task.title}》的节点 {rs.node} 没有可选的选项（所有选项的 when 条件都不成立）"
+                f"{name} 在《{task.title}》的「{snippet(node.text)}」这一步没有可选的选项"
+                "（所有选项的 when 条件都不成立）"
             )
             continue
         if rs.finished:
@@ -734,15 +706,20 @@ def _kind_of_stuck(state: State) -> str:
 
 
 def verify(
-    scenario: Scenario, max_states: int = 1_000_000, reduce: bool = True, skips: bool = False
+    scenario: Scenario,
+    max_states: int = 1_000_000,
+    reduce: bool = True,
+    skips: bool = False,
+    observe: Callable[[State], None] | None = None,
 ) -> VerifyReport:
     """Explore every reachable team state (up to ``max_states``) and report what can go wrong.
 
     ``skips=True`` also explores the facilitator skipping any role's current task (and turns the
-    partial-order reduction off, see the module docstring).
+    partial-order reduction off, see the module docstring). ``observe`` is called once with each
+    distinct state reached (engine.tools.deadcode uses it to find out why something is dead).
     """
     t0 = time.perf_counter()
-    ex = _Explorer(scenario, max(1, max_states), reduce, skips)
+    ex = _Explorer(scenario, max(1, max_states), reduce, skips, observe)
     ex.run()
     an = _Analysis(ex)
     report = VerifyReport(
@@ -764,6 +741,14 @@ def verify(
             key for key in scenario.nodes if key not in ex.nodes_seen and key[0] in ex.tasks_seen
         ]
         report.unreachable_traps = [t for t in scenario.traps if t not in ex.traps_seen]
+        report.unreachable_choices = [
+            (task, node, index)
+            for (task, node), n in scenario.nodes.items()
+            if (task, node) in ex.nodes_seen
+            for index in range(len(n.choices))
+            if (task, node, index) not in ex.choices_seen
+        ]
+        report.unreachable_events = [e for e in scenario.events if e not in ex.events_seen]
     report.ending_steps = an.ending_steps()
     report.role_wait = an.role_wait()
     report.ok = not report.deadlocks and not report.unwinnable

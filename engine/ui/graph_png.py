@@ -1,18 +1,22 @@
-"""PNG of the scenario map (``play.py graph -o map.png``), drawn with pygame from the same
-layout as the SVG (:func:`engine.tools.graph.layout`), using the game's Chinese font."""
+"""PNG of the scenario map (``play.py graph -o map.png``), painted with pygame from the same
+drawing as the SVG (:func:`engine.tools.graph.layout`): the same boxes, dashes, colours and
+arrowheads, using the game's Chinese font."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.tools.graph import ARROW_COLOR, COL_GAP, FILL, LANE_H, TOP, anchor_points, layout
+from engine.tools.graph import layout
+from engine.tools.mapshapes import Label, Line, Rect
 from engine.ui.fonts import load_fonts
 
-SCALE = 1.5
+SCALE = 1.25
+DASH, GAP = 6.0, 4.0  # as the SVG's stroke-dasharray="6 4"
 
 
 def _color(hex_color: str) -> pygame.Color:
@@ -22,76 +26,97 @@ def _color(hex_color: str) -> pygame.Color:
     return pygame.Color(int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
 
 
+def _dashed(
+    surface: pygame.Surface, color: pygame.Color, a: tuple[float, float], b: tuple[float, float], width: int
+) -> None:
+    length = math.dist(a, b)
+    if length == 0:
+        return
+    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
+    pos = 0.0
+    while pos < length:
+        end = min(pos + DASH * SCALE, length)
+        pygame.draw.line(
+            surface,
+            color,
+            (a[0] + ux * pos, a[1] + uy * pos),
+            (a[0] + ux * end, a[1] + uy * end),
+            width,
+        )
+        pos = end + GAP * SCALE
+
+
+def _dashed_rect(
+    surface: pygame.Surface, color: pygame.Color, rect: pygame.Rect, width: int, radius: int
+) -> None:
+    """A dashed rounded outline: dashes along the straight sides, the corners drawn as arcs."""
+    r = radius
+    sides = [
+        ((rect.left + r, rect.top), (rect.right - r, rect.top)),
+        ((rect.right - 1, rect.top + r), (rect.right - 1, rect.bottom - r)),
+        ((rect.right - r, rect.bottom - 1), (rect.left + r, rect.bottom - 1)),
+        ((rect.left, rect.bottom - r), (rect.left, rect.top + r)),
+    ]
+    for a, b in sides:
+        _dashed(surface, color, a, b, width)
+    for cx, cy, start in (
+        (rect.left + r, rect.top + r, math.pi / 2),
+        (rect.right - r, rect.top + r, 0.0),
+        (rect.right - r, rect.bottom - r, -math.pi / 2),
+        (rect.left + r, rect.bottom - r, math.pi),
+    ):
+        box = pygame.Rect(cx - r, cy - r, 2 * r, 2 * r)
+        pygame.draw.arc(surface, color, box, start, start + math.pi / 2, width)
+
+
 def write_png(scenario: Scenario, path: str | Path) -> None:
     """Render the map to ``path``; raises engine.ui.fonts.FontError without a Chinese font.
 
     Text is drawn with the fonts' baseline origin, at the same coordinates as the SVG."""
     fonts = load_fonts()
-    lay = layout(scenario)
+    drawing = layout(scenario)
 
     def p(v: float) -> int:
         return round(v * SCALE)
 
-    surface = pygame.Surface((p(lay.width), p(lay.height)))
-    surface.fill(_color("#fbfaf7"))
+    surface = pygame.Surface((p(drawing.width), p(drawing.height)))
+    for prim in drawing.prims:
+        if isinstance(prim, Rect):
+            rect = pygame.Rect(p(prim.x), p(prim.y), p(prim.w), p(prim.h))
+            radius = p(prim.radius)
+            pygame.draw.rect(surface, _color(prim.fill), rect, border_radius=radius)
+            if prim.stroke:
+                width = max(1, p(prim.width))
+                if prim.dash:
+                    _dashed_rect(surface, _color(prim.stroke), rect, width, radius)
+                else:
+                    pygame.draw.rect(surface, _color(prim.stroke), rect, width, border_radius=radius)
+        elif isinstance(prim, Label):
+            font = fonts.get(p(prim.size), prim.bold)
+            left = p(prim.x) - font.get_rect(prim.text).width // 2 if prim.middle else p(prim.x)
+            font.render_to(surface, (left, p(prim.y)), prim.text, _color(prim.color))
+        elif isinstance(prim, Line):
+            _line(surface, prim)
+    pygame.image.save(surface, str(path))
 
-    def text(
-        x: float,
-        y: float,
-        content: str,
-        size: int,
-        color: str = "#222",
-        center: bool = False,
-        bold: bool = False,
-    ) -> None:
-        font = fonts.get(p(size), bold)
-        rect = font.get_rect(content)
-        left = p(x) - rect.width // 2 if center else p(x)
-        font.render_to(surface, (left, p(y)), content, _color(color))
 
-    text(16, 32, lay.title, 20, bold=True)
-    end_x = next((b.x for b in lay.boxes.values() if b.kind == "ending"), lay.width) - COL_GAP / 2
-    for i, (label, y) in enumerate(lay.lanes[:-1]):
-        shade = "#f1ede4" if i % 2 == 0 else "#f7f4ee"
-        pygame.draw.rect(surface, _color(shade), (0, p(y), p(end_x), p(LANE_H)))
-        for j, part in enumerate(label.split("\n")):
-            text(14, y + 34 + j * 20, part, 16 if j == 0 else 12, bold=j == 0)
-    pygame.draw.rect(
-        surface, _color("#eef5ec"), (p(end_x), p(TOP), p(lay.width - end_x), p(lay.height - TOP))
-    )
-    text(end_x + 12, TOP + 14, "结局", 12, "#2e7d32")
-    for a in lay.arrows:
-        x1, y1, x2, y2 = anchor_points(lay.boxes[a.src], lay.boxes[a.dst])
-        color = _color(ARROW_COLOR[a.kind])
-        mid = (x1 + x2) / 2
-        points = []
-        for k in range(21):  # the SVG's cubic curve, sampled
-            t = k / 20
-            bx = (1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * mid + 3 * (1 - t) * t**2 * mid + t**3 * x2
-            by = (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * y1 + 3 * (1 - t) * t**2 * y2 + t**3 * y2
-            points.append((p(bx), p(by)))
-        if a.kind in ("opens", "cancels"):
-            for k in range(0, len(points) - 1, 2):
-                pygame.draw.line(surface, color, points[k], points[k + 1], 2)
+def _line(surface: pygame.Surface, prim: Line) -> None:
+    scale = SCALE
+    points = [(x * scale, y * scale) for x, y in prim.points]
+    color = _color(prim.color)
+    width = max(1, round(prim.width * scale))
+    for a, b in itertools.pairwise(points):
+        if prim.dash:
+            _dashed(surface, color, a, b, width)
         else:
-            pygame.draw.lines(surface, color, False, points, 2)
-        (ax, ay), (bx2, by2) = points[-2], points[-1]
-        angle = math.atan2(by2 - ay, bx2 - ax)
+            pygame.draw.line(surface, color, a, b, width)
+    if prim.arrow and len(points) >= 2:
+        (ax, ay), (bx, by) = points[-2], points[-1]
+        angle = math.atan2(by - ay, bx - ax)
+        size = 10 * scale
         head = [
-            (bx2, by2),
-            (bx2 - 12 * math.cos(angle - 0.4), by2 - 12 * math.sin(angle - 0.4)),
-            (bx2 - 12 * math.cos(angle + 0.4), by2 - 12 * math.sin(angle + 0.4)),
+            (bx, by),
+            (bx - size * math.cos(angle - 0.45), by - size * math.sin(angle - 0.45)),
+            (bx - size * math.cos(angle + 0.45), by - size * math.sin(angle + 0.45)),
         ]
         pygame.draw.polygon(surface, color, head)
-    for box in lay.boxes.values():
-        rect = pygame.Rect(p(box.x), p(box.y), p(box.w), p(box.h))
-        radius = p(18 if box.kind in ("ending", "event") else 8)
-        pygame.draw.rect(surface, _color(FILL[box.kind]), rect, border_radius=radius)
-        stroke = "#b3261e" if box.traps else "#555"
-        pygame.draw.rect(surface, _color(stroke), rect, 4 if box.traps else 2, border_radius=radius)
-        for j, line in enumerate(box.lines):
-            text(box.x + box.w / 2, box.y + 26 + j * 20, line, 14, center=True)
-        if box.traps:
-            text(box.x + box.w / 2, box.y + box.h - 8, f"陷阱 ×{len(box.traps)}", 11, "#b3261e", center=True)
-    text(14, lay.height - 8, "箭头：需要先完成 · 红色虚线：陷阱/事件打开补救任务 · 红框：含陷阱", 11, "#555")
-    pygame.image.save(surface, str(path))

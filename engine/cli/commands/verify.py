@@ -1,6 +1,7 @@
 """``verify PATH``: prove a scenario cannot trap a team (every choice, every order of the roles).
 
-Exit status: 0 no dead-lock and no unwinnable state; 1 a problem was found or the search was cut
+Exit status: 0 no dead-lock, no unwinnable state and no dead content; 1 a problem was found
+(including an ending, task, trap, choice or team event no play can reach) or the search was cut
 short by ``--max-states``; 2 the file is not a valid scenario.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from engine.cli.commands._common import open_scenario, run
 from engine.format.scenario import Scenario
 from engine.tools.balance import balance_problems
+from engine.tools.deadcode import Dead, find_dead
 from engine.tools.verify import Finding, Move, VerifyReport, describe_move, format_trace, verify
 
 NAME = "verify"
@@ -58,11 +60,19 @@ def _finding_json(scenario: Scenario, f: Finding) -> dict[str, Any]:
     }
 
 
-def report_json(scenario: Scenario, report: VerifyReport, warnings: list[str]) -> dict[str, Any]:
+def passed(report: VerifyReport, dead: list[Dead]) -> bool:
+    """The verdict: explored completely, nothing can get stuck, nothing is dead."""
+    return report.ok and report.complete and not dead
+
+
+def report_json(
+    scenario: Scenario, report: VerifyReport, warnings: list[str], dead: list[Dead] | None = None
+) -> dict[str, Any]:
+    dead = dead or []
     return {
         "scenario": scenario.id,
         "file": scenario.file,
-        "ok": report.ok,
+        "ok": passed(report, dead),
         "complete": report.complete,
         "states": report.states,
         "transitions": report.transitions,
@@ -79,7 +89,10 @@ def report_json(scenario: Scenario, report: VerifyReport, warnings: list[str]) -
             "tasks": report.unreachable_tasks,
             "nodes": [f"{t}/{n}" for t, n in report.unreachable_nodes],
             "traps": report.unreachable_traps,
+            "choices": [f"{t}/{n}/{i + 1}" for t, n, i in report.unreachable_choices],
+            "events": report.unreachable_events,
         },
+        "dead": [asdict(d) | {"message": d.sentence()} for d in dead],
         "ending_steps": {e: {"shortest": lo, "longest": hi} for e, (lo, hi) in report.ending_steps.items()},
         "role_wait": report.role_wait,
         "warnings": warnings,
@@ -90,7 +103,9 @@ def _steps(value: int | None) -> str:
     return "无上限（有循环）" if value is None else str(value)
 
 
-def print_report(scenario: Scenario, report: VerifyReport, warnings: list[str]) -> None:
+def print_report(
+    scenario: Scenario, report: VerifyReport, warnings: list[str], dead: list[Dead] | None = None
+) -> None:
     s = scenario
     print(f"验证 {s.file}（{s.title}）" + ("，包含主持人跳过" if report.skips else ""))
     print(
@@ -127,19 +142,12 @@ def print_report(scenario: Scenario, report: VerifyReport, warnings: list[str]) 
         if ending.id in report.ending_steps:
             lo, hi = report.ending_steps[ending.id]
             print(f"  {ending.title}（{ending.id}）：{lo} / {_steps(hi)}")
-    unreachable = [
-        ("结局", [s.endings[e].title for e in report.unreachable_endings]),
-        ("任务", [s.tasks[t].title for t in report.unreachable_tasks]),
-        ("节点", [f"{s.tasks[t].title}/{n}" for t, n in report.unreachable_nodes]),
-        ("陷阱", [s.traps[t].trap.title for t in report.unreachable_traps]),
-    ]
-    if report.complete:
-        missing = [(what, names) for what, names in unreachable if names]
-        if missing:
-            for what, names in missing:
-                print(f"⚠ 任何玩法都到不了的{what}：{'、'.join(names)}")
-        else:
-            print("✓ 每个结局、任务、节点和陷阱都有玩法能到达")
+    if report.complete and dead:
+        print(f"✗ 有任何玩法都到不了的内容（{len(dead)} 处）：")
+        for d in dead:
+            print(f"  {s.file}:{d.line}:{d.column}: {d.sentence()}")
+    elif report.complete:
+        print("✓ 每个结局、任务、陷阱、选项和团队事件都有玩法能到达")
     print("每个角色最长连续等待（手上没有任务、却还有任务要做时，团队走了几步）：")
     print("  " + "；".join(f"{s.role_name(r)} {_steps(w)}" for r, w in report.role_wait.items()))
     if report.reduced_states:
@@ -149,7 +157,7 @@ def print_report(scenario: Scenario, report: VerifyReport, warnings: list[str]) 
         )
     for line in warnings:
         print(line)
-    verdict = "通过" if report.ok and report.complete else "未通过" if report.complete else "未完成"
+    verdict = "通过" if passed(report, dead or []) else "未通过" if report.complete else "未完成"
     print(f"结论：{verdict}")
 
 
@@ -160,8 +168,9 @@ def main(args: argparse.Namespace) -> int:
     warnings = [
         str(p) for p in balance_problems(scenario, waits=report.role_wait if report.complete else None)
     ]
+    dead = find_dead(scenario, report, skips=args.skips)
     if args.json:
-        print(json.dumps(report_json(scenario, report, warnings), ensure_ascii=False, indent=2))
+        print(json.dumps(report_json(scenario, report, warnings, dead), ensure_ascii=False, indent=2))
     else:
-        print_report(scenario, report, warnings)
-    return 0 if report.ok and report.complete else 1
+        print_report(scenario, report, warnings, dead)
+    return 0 if passed(report, dead) else 1
