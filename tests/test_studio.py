@@ -12,6 +12,7 @@ from engine.studio.workbench import Workbench
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
 PLANTED = TUTORIAL.replace("requires: { task_done: prepare_room }", "requires: { task_done: prepare_rooms }")
+PLANTED_LINE = PLANTED.splitlines().index("    requires: { task_done: prepare_rooms }") + 1
 
 
 def save(path: Path, text: str) -> None:
@@ -42,7 +43,7 @@ def test_a_save_with_an_error_keeps_the_last_good_map(tmp_path: Path) -> None:
     assert not snap["valid"] and snap["stale"] and snap["map"] == first["map"]
     (problem,) = [p for p in snap["problems"] if p["severity"] == "error"]
     assert (
-        problem["line"] == 78
+        problem["line"] == PLANTED_LINE
         and "prepare_rooms" in problem["message"]
         and "是不是 “prepare_room”" in problem["message"]
     )

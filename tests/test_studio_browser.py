@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_studio import PLANTED, TUTORIAL, save
+from test_studio import PLANTED, PLANTED_LINE, TUTORIAL, save
 from test_web_browser import ARGS, CHROMIUM, shot
 
 from engine.studio.server import start_studio
@@ -33,7 +33,7 @@ def test_studio_lists_a_planted_error_and_updates_when_it_is_fixed(tmp_path: Pat
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(handle.url)
             problems = page.locator("#problem-list")
-            expect(problems).to_contain_text("第 78 行，第 17 列", timeout=20_000)
+            expect(problems).to_contain_text(f"第 {PLANTED_LINE} 行，第 17 列", timeout=20_000)
             expect(problems).to_contain_text("prepare_rooms")
             expect(problems).to_contain_text("是不是 “prepare_room”")
             expect(page.locator("#status")).to_contain_text("1 个错误")

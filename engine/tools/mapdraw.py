@@ -300,11 +300,17 @@ def _lines(
         limit = (
             GHOST_H if group[0].src.key.startswith("<") or group[0].dst.key.startswith(">") else BOX_H
         ) / 2 - 6
-        for i, r in enumerate(group):
-            # ends into a box sit half a step off the ends out of one, so an arrow leaving a box
-            # never runs along one arriving at its neighbour in the same lane
-            shift = 4 if side == "in" else 0
-            offset[(id(r), side)] = max(-limit, min(limit, (i - (len(group) - 1) // 2) * 8 + shift))
+        # ends into a box sit half a step off the ends out of one, so an arrow leaving a box
+        # never runs along one arriving at its neighbour in the same lane
+        shift = 4 if side == "in" else 0
+        spots = [(i - (len(group) - 1) // 2) * 8.0 + shift for i in range(len(group))]
+        if spots[0] < -limit or spots[-1] > limit:
+            # a small connector has no room for 8 px steps: squeeze them rather than clamp, since
+            # clamped ends share a y and their first legs would run on top of each other
+            step = 2 * limit / (len(group) - 1)
+            spots = [i * step - limit for i in range(len(group))]
+        for r, spot in zip(group, spots, strict=True):
+            offset[(id(r), side)] = spot
     for r in routes:
         x1 = x_of[r.src.col] + (GHOST_W if r.src.col == -1 else BOX_W)
         y1 = r.src.y + offset[(id(r), "out")]
