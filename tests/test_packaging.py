@@ -160,7 +160,13 @@ def test_the_installed_wheel_plays_from_an_unrelated_folder(installed: Path, tmp
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(exe), *args], cwd=elsewhere, env=env, input=stdin, capture_output=True, text=True, timeout=120
+            [str(exe), *args],
+            cwd=elsewhere,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     origin = subprocess.run(
@@ -177,7 +183,9 @@ def test_the_installed_wheel_plays_from_an_unrelated_folder(installed: Path, tmp
 
     listing = run("scenarios")
     assert listing.returncode == 0, listing.stderr
-    bundled = next(Path(line.strip()) for line in listing.stdout.splitlines() if line.strip().endswith("tutorial.yaml"))
+    bundled = next(
+        Path(line.strip()) for line in listing.stdout.splitlines() if line.strip().endswith("tutorial.yaml")
+    )
     assert bundled.is_file() and str(bundled).startswith(str(installed))
     assert bundled.parent.as_posix().endswith("site-packages/engine/bundled/scenarios")
     assert "✓ 有效　yida_1921　七月流火·1921" in listing.stdout
@@ -201,7 +209,15 @@ def test_the_wheel_runs_as_a_zip(wheel: Path, tmp_path: Path) -> None:
     # zipimport straight from the wheel: data comes out through importlib.resources
     env = {**_user_env(tmp_path), "PYTHONPATH": str(wheel)}
     code = "import sys; from engine.cli.main import main; sys.exit(main())"
-    args = ["text", "--scenario", "tutorial", *TUTORIAL_ARGS, "--simulated-clock", "--db", str(tmp_path / "z.db")]
+    args = [
+        "text",
+        "--scenario",
+        "tutorial",
+        *TUTORIAL_ARGS,
+        "--simulated-clock",
+        "--db",
+        str(tmp_path / "z.db"),
+    ]
     played = subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=tmp_path,

@@ -37,7 +37,9 @@ def test_new_writes_a_clean_scenario_into_the_own_folder(tmp_path: Path, own_sce
     first = text.splitlines()[0]
     # the schema the modeline names exists beside the file and is this engine's schema
     assert first == "# yaml-language-server: $schema=scenario.schema.json"
-    assert (own_scenarios / "scenario.schema.json").read_bytes() == (ROOT / "scenario.schema.json").read_bytes()
+    assert (own_scenarios / "scenario.schema.json").read_bytes() == (
+        ROOT / "scenario.schema.json"
+    ).read_bytes()
     assert file_problems(str(out)) == []
     scenario = load_scenario(out)
     assert scenario.id == "my_story" and scenario.title == "我的故事"
@@ -54,7 +56,9 @@ def test_new_with_a_path_points_its_modeline_at_the_shipped_schema(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     ref = out.read_text(encoding="utf-8").splitlines()[0].split("$schema=")[1]
     # VS Code's YAML extension resolves a relative $schema from the file's own folder
-    assert not ref.startswith("/") and (out.parent / ref).resolve() == (ROOT / "scenario.schema.json").resolve()
+    assert (
+        not ref.startswith("/") and (out.parent / ref).resolve() == (ROOT / "scenario.schema.json").resolve()
+    )
     assert f"python play.py validate {out}" in result.stdout
     in_repo = play("new", "y", "-o", str(tmp_path / "scenarios" / "y.yaml"), cwd=tmp_path)
     assert in_repo.returncode == 0
