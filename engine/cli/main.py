@@ -15,6 +15,7 @@ import pkgutil
 import platform
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 from engine import __version__
@@ -38,7 +39,7 @@ def _command_modules() -> list[ModuleType]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python play.py",
+        prog=program_name(),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -59,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         mod.register(cmd)
     return parser
+
+
+def program_name() -> str:
+    """How the user started us, for usage lines: the installed `qingjing` command or play.py."""
+    return "qingjing" if Path(sys.argv[0]).stem.lower() == "qingjing" else "python play.py"
 
 
 def version_text() -> str:

@@ -71,7 +71,8 @@ def main(args: argparse.Namespace) -> int:
         for team in hub.teams.values():
             print(f"  {team.row.name}：{hub.join_url(team)}  （队伍码 {team.row.code}）")
         print(
-            "手机需连接同一个 Wi-Fi，扫描大屏上的二维码加入。按 Ctrl+C 停止（进度已保存，再次运行即可继续）。"
+            "手机需连接同一个 Wi-Fi，扫描大屏上的二维码加入。按 Ctrl+C 停止（进度已保存，再次运行即可继续）。",
+            flush=True,  # the addresses must show now even when the output goes to a file or a pipe
         )
 
     serve(hub, sock, ready)
