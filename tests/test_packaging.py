@@ -27,9 +27,11 @@ except ModuleNotFoundError:  # Python 3.10
     tomllib = pytest.importorskip("tomli")
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "packaging"))
+
+import standalone  # noqa: E402
+
 MAPPED = {"engine.bundled.scenarios": "scenarios", "engine.bundled.assets": "assets"}
-PERFECT = "1 1\n2 1\n1\n1\n1\n1\n"
-TUTORIAL_ARGS = ["--players", "张三,李四,王五", "--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五"]
 
 
 def _pyproject() -> dict:  # type: ignore[type-arg]
@@ -139,36 +141,13 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def _user_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QINGJING_", "PYTHON"))}
-    env.update(
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        SDL_VIDEODRIVER="dummy",
-        SDL_AUDIODRIVER="dummy",
-    )
-    return env
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(os.name == "nt", reason="XDG folders: the layout checked here is Linux/macOS")
-def test_the_installed_wheel_plays_from_an_unrelated_folder(installed: Path, tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = _user_env(tmp_path)
-    exe = installed / "bin" / "qingjing"
-
-    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(exe), *args],
-            cwd=elsewhere,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
+@pytest.mark.skipif(os.name == "nt", reason="the venv layout checked here is Linux/macOS")
+def test_the_installed_wheel_works_from_an_unrelated_folder(installed: Path, tmp_path: Path) -> None:
+    # the standalone build's smoke test: version, scenarios read from the install, title screen,
+    # game window, tutorial in text mode, new, phone host
+    standalone.smoke(installed / "bin" / "qingjing", installed, tmp_path)
+    env, elsewhere = standalone.user_env(tmp_path), tmp_path / "elsewhere"
     origin = subprocess.run(
         [str(installed / "bin" / "python"), "-c", "import engine; print(engine.__file__)"],
         cwd=elsewhere,
@@ -177,43 +156,32 @@ def test_the_installed_wheel_plays_from_an_unrelated_folder(installed: Path, tmp
         text=True,
     )
     assert origin.stdout.startswith(str(installed)), origin.stdout + origin.stderr
-
-    version = run("--version")
-    assert version.returncode == 0 and f"情景 Qingjing {__version__}" in version.stdout
-
-    listing = run("scenarios")
-    assert listing.returncode == 0, listing.stderr
-    bundled = next(
-        Path(line.strip()) for line in listing.stdout.splitlines() if line.strip().endswith("tutorial.yaml")
+    listing = subprocess.run(
+        [str(installed / "bin" / "qingjing"), "scenarios"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert (
+        f"      {installed}" in listing and "/site-packages/engine/bundled/scenarios/tutorial.yaml" in listing
     )
-    assert bundled.is_file() and str(bundled).startswith(str(installed))
-    assert bundled.parent.as_posix().endswith("site-packages/engine/bundled/scenarios")
-    assert "✓ 有效　yida_1921　七月流火·1921" in listing.stdout
-
-    made = run("new", "my_story", "--title", "我的故事")
-    assert made.returncode == 0, made.stderr
-    own = tmp_path / "data" / "qingjing" / "scenarios"
-    assert (own / "my_story.yaml").is_file() and (own / "scenario.schema.json").is_file()
-    listing = run("scenarios").stdout
-    assert "  ✓ 有效　my_story　我的故事" in listing and f"      {own / 'my_story.yaml'}" in listing
-
-    played = run("text", "--scenario", "tutorial", *TUTORIAL_ARGS, "--simulated-clock", stdin=PERFECT)
-    assert played.returncode == 0, played.stderr
-    assert "══ 结局：筹备圆满 ══" in played.stdout
-    assert (tmp_path / "data" / "qingjing" / "qingjing.db").is_file()  # the default store
+    data = Path(env["XDG_DATA_HOME"]) / "qingjing"
+    assert (data / "qingjing.db").is_file()  # the default store, beside ...
+    assert {p.name for p in (data / "scenarios").iterdir()} == {"smoke_story.yaml", "scenario.schema.json"}
     assert list(elsewhere.iterdir()) == []  # nothing lands in the current folder
 
 
 @pytest.mark.slow
 def test_the_wheel_runs_as_a_zip(wheel: Path, tmp_path: Path) -> None:
     # zipimport straight from the wheel: data comes out through importlib.resources
-    env = {**_user_env(tmp_path), "PYTHONPATH": str(wheel)}
+    env = {**standalone.user_env(tmp_path), "PYTHONPATH": str(wheel)}
     code = "import sys; from engine.cli.main import main; sys.exit(main())"
     args = [
         "text",
         "--scenario",
         "tutorial",
-        *TUTORIAL_ARGS,
+        *standalone.TUTORIAL_ARGS,
         "--simulated-clock",
         "--db",
         str(tmp_path / "z.db"),
@@ -222,7 +190,7 @@ def test_the_wheel_runs_as_a_zip(wheel: Path, tmp_path: Path) -> None:
         [sys.executable, "-c", code, *args],
         cwd=tmp_path,
         env=env,
-        input=PERFECT,
+        input=standalone.TUTORIAL_INPUT,
         capture_output=True,
         text=True,
         timeout=120,
@@ -238,5 +206,5 @@ def test_the_wheel_runs_as_a_zip(wheel: Path, tmp_path: Path) -> None:
     )
     engine_file, static, default = out.stdout.split("\n")[:3]
     assert str(wheel) in engine_file, out.stderr
-    assert (Path(static) / "phone.html").is_file() and static.startswith(str(tmp_path / "cache"))
+    assert (Path(static) / "phone.html").is_file() and static.startswith(env["XDG_CACHE_HOME"])
     assert Path(default).name == "yida_1921.yaml" and Path(default).is_file()

@@ -30,5 +30,5 @@ def test_the_standalone_build_starts_renders_and_plays(tmp_path: Path) -> None:
         p.name for p in (ROOT / "scenarios").glob("*.yaml")
     }
     assert (bundled / "scenario.schema.json").is_file() and (bundled / "assets" / "README.md").is_file()
-    figures = standalone.smoke(app, tmp_path / "scratch")
-    assert figures["standalone_folder_mib"] > 10  # the font alone is ~19 MiB
+    standalone.smoke(standalone.executable(app), app, tmp_path / "scratch")
+    assert standalone.folder_mib(app) > 20  # the font alone is ~19 MiB

@@ -15,11 +15,11 @@ import pkgutil
 import platform
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import ModuleType
 
 from engine import __version__
 from engine.cli import commands
+from engine.cli.commands._common import program_name
 
 DESCRIPTION = """\
 情景 Qingjing —— 团队角色扮演党史学习引擎 / team role-play party-history learning engine
@@ -60,11 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
         )
         mod.register(cmd)
     return parser
-
-
-def program_name() -> str:
-    """How the user started us, for usage lines: the installed `qingjing` command or play.py."""
-    return "qingjing" if Path(sys.argv[0]).stem.lower() == "qingjing" else "python play.py"
 
 
 def version_text() -> str:

@@ -14,6 +14,11 @@ from engine.format.scenario import Scenario
 from engine.store.db import Store, StoreError, default_db_path
 
 
+def program_name() -> str:
+    """How the user started us, for usage lines and hints: the installed `qingjing` or play.py."""
+    return "qingjing" if Path(sys.argv[0]).stem.lower() == "qingjing" else "python play.py"
+
+
 class CommandError(Exception):
     """A problem to print for the user (no traceback) before exiting with ``code``."""
 

@@ -10,7 +10,7 @@ import argparse
 import re
 from pathlib import Path
 
-from engine.cli.commands._common import CommandError, run
+from engine.cli.commands._common import CommandError, program_name, run
 from engine.format.catalog import entries, is_user_folder, schema_reference, user_scenarios_dir
 from engine.tools.scaffold import scaffold_text
 
@@ -67,7 +67,8 @@ def main(args: argparse.Namespace) -> int:
     own = is_user_folder(out.parent)
     ref = name if own else _shell(out)
     print(f"已生成 {out}" + ("（“我的场景”文件夹：游戏的场景列表里会出现）" if own else "") + "。下一步：")
-    print(f"  python play.py validate {ref}")
-    print(f"  python play.py verify {ref}")
-    print(f"  python play.py text --scenario {ref} --players 甲,乙,丙")
+    me = program_name()
+    print(f"  {me} validate {ref}")
+    print(f"  {me} verify {ref}")
+    print(f"  {me} text --scenario {ref} --players 甲,乙,丙")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.commands._common import run
+from engine.cli.commands._common import program_name, run
 from engine.format.catalog import (
     ENV_SCENARIOS,
     Entry,
@@ -37,6 +37,7 @@ def _line(entry: Entry, duplicated: bool) -> list[str]:
 
 @run
 def main(args: argparse.Namespace) -> int:
+    me = program_name()
     found = entries()
     dupes = duplicate_ids(found)
     own_dir = user_scenarios_dir()
@@ -46,18 +47,14 @@ def main(args: argparse.Namespace) -> int:
     out.append(f"我的场景（{own_dir}；可用环境变量 {ENV_SCENARIOS} 改到别处）：")
     own = [e for e in found if e.origin == "own"]
     if not own:
-        out.append("  （还没有。python play.py new 场景id 会在这里生成一个可以直接修改的新场景）")
+        out.append(f"  （还没有。{me} new 场景id 会在这里生成一个可以直接修改的新场景）")
     for entry in own:
         out += _line(entry, entry.id in dupes)
     bad = sum(not e.valid for e in found)
-    summary = f"共 {len(found)} 个场景" + (
-        f"，{bad} 个有错误（python play.py validate 文件 查看全部）" if bad else ""
-    )
+    summary = f"共 {len(found)} 个场景" + (f"，{bad} 个有错误（{me} validate 文件 查看全部）" if bad else "")
     out.append(summary + "。")
     for sid, group in dupes.items():
         out.append(duplicate_message(sid, group))
-    out.append(
-        "选用场景时写 id 或文件路径均可，如：python play.py text --scenario tutorial --players 甲,乙,丙"
-    )
+    out.append(f"选用场景时写 id 或文件路径均可，如：{me} text --scenario tutorial --players 甲,乙,丙")
     print("\n".join(out))
     return 0
