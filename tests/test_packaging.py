@@ -8,12 +8,14 @@ folder. The environment borrows this interpreter's installed dependencies throug
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import site
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -67,8 +69,13 @@ def test_changelog_has_a_section_for_this_version_and_the_first() -> None:
 
 
 def _sources(dest: Path) -> Path:
-    """The files a clean clone has (git ls-files), so stray local files cannot hide a gap."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    """The files git knows or would add (not ignored ones), so local build leftovers cannot hide a gap."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
     if listed.returncode != 0:
         shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info"))
         return dest
@@ -80,18 +87,39 @@ def _sources(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release build: ``python -m build`` (sdist, then the wheel from the sdist, which proves
+    the sdist is complete); ``pip wheel`` when the build package is missing."""
     src = _sources(tmp_path_factory.mktemp("src"))
     out = tmp_path_factory.mktemp("dist")
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    if importlib.util.find_spec("build") is not None:
+        cmd = [sys.executable, "-m", "build", "--outdir", str(out), str(src)]
+    else:
+        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)]
+    built = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout + built.stderr
-    (whl,) = out.glob("qingjing-*.whl")
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    (whl,) = dist.glob("qingjing-*.whl")
     return whl
+
+
+@pytest.mark.slow
+def test_the_sdist_is_a_whole_source_release(dist: Path) -> None:
+    sdists = list(dist.glob("qingjing-*.tar.gz"))
+    if not sdists:
+        pytest.skip('the build package is not installed (pip install -e ".[test]"): no sdist was made')
+    prefix = f"qingjing-{__version__}/"
+    with tarfile.open(sdists[0]) as tar:
+        names = {n[len(prefix) :] for n in tar.getnames()}
+    expected = {f"scenarios/{n}" for n in _repo_files("scenarios", "*.yaml")}
+    expected |= {f"assets/{n}" for n in _repo_files("assets")}
+    expected |= {"scenario.schema.json", "CHANGELOG.md", "tests/conftest.py", "packaging/qingjing.spec"}
+    assert expected <= names, sorted(expected - names)
+    assert not [n for n in names if "__pycache__" in n]
 
 
 def _repo_files(folder: str, pattern: str = "**/*") -> set[str]:
