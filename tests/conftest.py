@@ -20,6 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 
 
+@pytest.fixture(autouse=True)
+def own_scenarios(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own (empty, not yet created) "我的场景" folder: no test reads or writes
+    the developer's real one, and no test sees another's scenarios. Subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("own") / "scenarios"
+    monkeypatch.setenv("QINGJING_SCENARIOS", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tutorial() -> Scenario:
     return load_scenario(TUTORIAL)

@@ -27,15 +27,19 @@ def play(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_new_writes_a_clean_scenario(tmp_path: Path) -> None:
-    (tmp_path / "scenarios").mkdir()
+def test_new_writes_a_clean_scenario_into_the_own_folder(tmp_path: Path, own_scenarios: Path) -> None:
     result = play("new", "my_story", "--title", "我的故事", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    out = tmp_path / "scenarios" / "my_story.yaml"
+    out = own_scenarios / "my_story.yaml"
+    assert str(out) in result.stdout and "python play.py validate my_story" in result.stdout
+    assert list(tmp_path.iterdir()) == [], "nothing is written into the current folder"
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=")
-    schema_ref = text.splitlines()[0].split("$schema=")[1]
-    assert (out.parent / schema_ref).resolve() == (ROOT / "scenario.schema.json").resolve()
+    first = text.splitlines()[0]
+    # the schema the modeline names exists beside the file and is this engine's schema
+    assert first == "# yaml-language-server: $schema=scenario.schema.json"
+    assert (own_scenarios / "scenario.schema.json").read_bytes() == (
+        ROOT / "scenario.schema.json"
+    ).read_bytes()
     assert file_problems(str(out)) == []
     scenario = load_scenario(out)
     assert scenario.id == "my_story" and scenario.title == "我的故事"
@@ -44,6 +48,27 @@ def test_new_writes_a_clean_scenario(tmp_path: Path) -> None:
     assert report.ok and report.complete
     assert not (report.unreachable_endings or report.unreachable_tasks or report.unreachable_traps)
     assert balance_problems(scenario, waits=report.role_wait) == []
+
+
+def test_new_with_a_path_points_its_modeline_at_the_shipped_schema(tmp_path: Path) -> None:
+    out = tmp_path / "work" / "deep" / "x.yaml"
+    result = play("new", "x", "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ref = out.read_text(encoding="utf-8").splitlines()[0].split("$schema=")[1]
+    # VS Code's YAML extension resolves a relative $schema from the file's own folder
+    assert (
+        not ref.startswith("/") and (out.parent / ref).resolve() == (ROOT / "scenario.schema.json").resolve()
+    )
+    assert f"python play.py validate {out}" in result.stdout
+    in_repo = play("new", "y", "-o", str(tmp_path / "scenarios" / "y.yaml"), cwd=tmp_path)
+    assert in_repo.returncode == 0
+
+
+def test_new_refuses_an_id_another_scenario_has(tmp_path: Path, own_scenarios: Path) -> None:
+    result = play("new", "tutorial", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "已经有 id 为 “tutorial” 的场景" in result.stderr and "tutorial.yaml" in result.stderr
+    assert not own_scenarios.exists()
 
 
 def test_new_refuses_to_overwrite_and_bad_names(tmp_path: Path) -> None:
@@ -65,21 +90,19 @@ def _final_yaml() -> str:
     return match.group(1)
 
 
-def test_guide_walkthrough_commands(tmp_path: Path) -> None:
-    # Step 1 as the guide says it, then the finished file from the guide, then validate + verify.
-    (tmp_path / "scenarios").mkdir()
+def test_guide_walkthrough_commands(tmp_path: Path, own_scenarios: Path) -> None:
+    # Step 1 as the guide says it, then the finished file from the guide, then the guide's
+    # commands by scenario id, from a folder that is not the project's.
     assert play("new", "nanhu_boat", "--title", "南湖红船", cwd=tmp_path).returncode == 0
-    path = tmp_path / "scenarios" / "nanhu_boat.yaml"
+    path = own_scenarios / "nanhu_boat.yaml"
     path.write_text(_final_yaml(), encoding="utf-8")
-    validated = play("validate", "scenarios/nanhu_boat.yaml", cwd=tmp_path)
+    validated = play("validate", "nanhu_boat", cwd=tmp_path)
     assert validated.returncode == 0 and "0 个错误，0 个警告" in validated.stdout, validated.stdout
-    verified = play("verify", "scenarios/nanhu_boat.yaml", cwd=tmp_path)
+    verified = play("verify", "nanhu_boat", cwd=tmp_path)
     assert verified.returncode == 0 and "结论：通过" in verified.stdout, verified.stdout
-    graphed = play("graph", "scenarios/nanhu_boat.yaml", "-o", "nanhu.svg", cwd=tmp_path)
+    graphed = play("graph", "nanhu_boat", "-o", "nanhu.svg", cwd=tmp_path)
     assert graphed.returncode == 0 and (tmp_path / "nanhu.svg").is_file()
-    simulated = play(
-        "simulate", "--scenario", "scenarios/nanhu_boat.yaml", "--teams", "20", "--seed", "1", cwd=tmp_path
-    )
+    simulated = play("simulate", "--scenario", "nanhu_boat", "--teams", "20", "--seed", "1", cwd=tmp_path)
     assert simulated.returncode == 0
 
 

@@ -16,7 +16,6 @@ import asyncio
 import io
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import segno
@@ -27,10 +26,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from engine.format.catalog import package_path
 from engine.web import messages
 from engine.web.hub import Client, Hub, TooManyTries
 
-STATIC = Path(__file__).resolve().parent / "static"
+# importlib.resources, so a wheel, a zip or a standalone build serves the same files
+STATIC = package_path("engine.web", "static")
 BURST = 30  # messages a connection may send at once ...
 RATE = 10.0  # ... and per second after that
 HEADERS = {

@@ -7,10 +7,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.format.catalog import CatalogError, default_scenario, resolve
 from engine.format.loader import load_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
 from engine.store.db import Store, StoreError, default_db_path
+
+
+def program_name() -> str:
+    """How the user started us, for usage lines and hints: the installed `qingjing` or play.py."""
+    return "qingjing" if Path(sys.argv[0]).stem.lower() == "qingjing" else "python play.py"
 
 
 class CommandError(Exception):
@@ -40,7 +46,22 @@ def open_store(args: argparse.Namespace) -> Store:
         raise CommandError(f"错误：{exc}") from None
 
 
-def open_scenario(path: str | Path) -> Scenario:
+SCENARIO_HELP = "场景：文件路径或场景 id，如 tutorial（python play.py scenarios 列出全部）"
+
+
+def find_scenario(ref: str | Path | None) -> Path:
+    """``--scenario`` as typed, a path or a scenario id, to its file; None means the default scenario."""
+    if ref is None or not str(ref).strip():
+        return default_scenario()
+    try:
+        return resolve(ref)
+    except CatalogError as exc:
+        raise CommandError(f"错误：{exc}") from None
+
+
+def open_scenario(ref: str | Path | None) -> Scenario:
+    """Find (see find_scenario) and load a scenario; errors become a CommandError listing them."""
+    path = find_scenario(ref)
     try:
         return load_scenario(path)
     except ScenarioInvalid as exc:

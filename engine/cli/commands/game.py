@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
-from engine.cli.commands._common import CommandError, add_db_option, open_store, run
+from engine.cli.commands._common import CommandError, add_db_option, find_scenario, open_store, run
 from engine.cli.commands.screenshot import parse_size
 
 NAME = "game"
@@ -16,7 +15,11 @@ HELP = "打开游戏窗口（默认命令）/ open the game window (the default)
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scenario", metavar="PATH", action="append", default=[], help="额外提供的场景文件（可多次）"
+        "--scenario",
+        metavar="SCENARIO",
+        action="append",
+        default=[],
+        help="额外列出的场景：文件路径或场景 id（可多次；内置场景和“我的场景”总会列出）",
     )
     add_db_option(parser)
     parser.add_argument("--fullscreen", action="store_true", help="全屏（游戏中按 F11 切换）")
@@ -36,16 +39,13 @@ def main(args: argparse.Namespace) -> int:
     from engine.ui.app import App, Settings
     from engine.ui.fonts import FontError
 
-    for path in args.scenario:
-        if not Path(path).is_file():
-            raise CommandError(f"错误：找不到场景文件 {path}")
     settings = Settings(
         traditional=args.traditional,
         fullscreen=args.fullscreen,
         size=parse_size(args.size),
         font=args.font,
         system_font=args.system_font,
-        scenarios=[Path(p) for p in args.scenario],
+        scenarios=[find_scenario(ref) for ref in args.scenario],
     )
     store = open_store(args)
     try:

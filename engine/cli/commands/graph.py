@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from engine.cli.commands._common import CommandError, open_scenario, run
+from engine.cli.commands._common import SCENARIO_HELP, CommandError, open_scenario, run
 from engine.tools.graph import to_dot, to_mermaid, to_svg
 
 NAME = "graph"
@@ -17,7 +17,7 @@ FORMATS = (".svg", ".png", ".dot", ".mmd")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="场景 YAML 文件")
+    parser.add_argument("path", metavar="SCENARIO", help=SCENARIO_HELP)
     parser.add_argument(
         "-o",
         "--output",

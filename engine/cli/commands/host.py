@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.commands._common import CommandError, add_db_option, db_path, open_scenario, open_store, run
-from engine.format.catalog import default_scenario
+from engine.cli.commands._common import (
+    SCENARIO_HELP,
+    CommandError,
+    add_db_option,
+    db_path,
+    find_scenario,
+    open_scenario,
+    open_store,
+    run,
+)
 from engine.store.db import StoreError
 
 NAME = "host"
@@ -15,7 +23,7 @@ HELP = "多台手机联机：局域网主持，扫码加入，大屏看板 / hos
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景）")
+    parser.add_argument("--scenario", metavar="SCENARIO", help=f"{SCENARIO_HELP}；默认内置的 1921 场景")
     parser.add_argument("--port", type=int, default=8765, metavar="N", help="端口（默认 8765）")
     parser.add_argument(
         "--teams", type=int, default=1, metavar="N", help="开局时建几支队伍（默认 1；大屏上可再加）"
@@ -40,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
         raise CommandError("--port 应在 0 到 65535 之间")
     if not 0 <= args.teams <= 60:
         raise CommandError("--teams 应在 0 到 60 之间")
-    scenario_path = args.scenario or str(default_scenario())
+    scenario_path = str(find_scenario(args.scenario))
     open_scenario(scenario_path)  # report scenario errors before anything listens
     try:
         sock = bind_socket(args.bind, args.port)
@@ -63,7 +71,8 @@ def main(args: argparse.Namespace) -> int:
         for team in hub.teams.values():
             print(f"  {team.row.name}：{hub.join_url(team)}  （队伍码 {team.row.code}）")
         print(
-            "手机需连接同一个 Wi-Fi，扫描大屏上的二维码加入。按 Ctrl+C 停止（进度已保存，再次运行即可继续）。"
+            "手机需连接同一个 Wi-Fi，扫描大屏上的二维码加入。按 Ctrl+C 停止（进度已保存，再次运行即可继续）。",
+            flush=True,  # the addresses must show now even when the output goes to a file or a pipe
         )
 
     serve(hub, sock, ready)

@@ -6,8 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from engine.cli.commands._common import CommandError, run
-from engine.format.catalog import default_scenario
+from engine.cli.commands._common import SCENARIO_HELP, CommandError, find_scenario, run
 
 NAME = "screenshot"
 ORDER = 90
@@ -18,7 +17,7 @@ SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "revie
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scene", choices=[*SCENES, "all"], default="play", help="哪个画面（all = 全部）")
     parser.add_argument("--out", default="shot.png", metavar="PNG", help="输出文件；--scene all 时为文件夹")
-    parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景或教程）")
+    parser.add_argument("--scenario", metavar="SCENARIO", help=f"{SCENARIO_HELP}；默认内置的 1921 场景")
     parser.add_argument("--traditional", action="store_true", help="繁体显示")
     parser.add_argument("--size", default="1280x720", metavar="WxH", help="画面大小，默认 1280x720")
     parser.set_defaults(func=main)
@@ -42,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
     from engine.ui.shots import take
 
     size = parse_size(args.size)
-    scenario = Path(args.scenario) if args.scenario else default_scenario()
+    scenario = find_scenario(args.scenario)
     scenes = SCENES if args.scene == "all" else (args.scene,)
     out = Path(args.out)
     try:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.commands._common import CommandError, add_db_option, open_scenario, open_store, run
-from engine.format.catalog import default_scenario
+from engine.cli.commands._common import (
+    SCENARIO_HELP,
+    CommandError,
+    add_db_option,
+    open_scenario,
+    open_store,
+    run,
+)
 from engine.present.view import format_duration
 from engine.tools.bots import POLICIES
 from engine.tools.simulate import Stats, simulate
@@ -18,7 +24,7 @@ POLICY_HELP = "random：随便选；careful：七成避开陷阱；expert：从�
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景）")
+    parser.add_argument("--scenario", metavar="SCENARIO", help=f"{SCENARIO_HELP}；默认内置的 1921 场景")
     parser.add_argument("--teams", type=int, default=100, metavar="N", help="队伍数（默认 100）")
     parser.add_argument(
         "--seed", type=int, default=0, metavar="S", help="随机种子：相同种子结果相同（默认 0）"
@@ -44,7 +50,7 @@ def _durations(stats: Stats) -> str:
 def main(args: argparse.Namespace) -> int:
     if args.teams < 1:
         raise CommandError("--teams 至少为 1")
-    scenario = open_scenario(args.scenario or default_scenario())
+    scenario = open_scenario(args.scenario)
     store = open_store(args) if args.db else None
     try:
         sim = simulate(scenario, args.teams, seed=args.seed, policy=args.policy, store=store)

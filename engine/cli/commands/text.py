@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.commands._common import CommandError, add_db_option, db_path, open_scenario, open_store, run
-from engine.format.catalog import default_scenario
+from engine.cli.commands._common import (
+    SCENARIO_HELP,
+    CommandError,
+    add_db_option,
+    db_path,
+    open_scenario,
+    open_store,
+    run,
+)
 from engine.session.clock import Clock, ManualClock, SystemClock
 from engine.session.live import Session, assign_roles
 from engine.terminal.console import play
@@ -28,7 +35,7 @@ def make_clock(args: argparse.Namespace) -> Clock:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景）")
+    parser.add_argument("--scenario", metavar="SCENARIO", help=f"{SCENARIO_HELP}；默认内置的 1921 场景")
     parser.add_argument(
         "--players", required=True, metavar="名单", help="玩家名，用逗号分隔，如 张三,李四,王五,赵六"
     )
@@ -67,7 +74,7 @@ def parse_roles(text: str | None) -> dict[str, str]:
 
 @run
 def main(args: argparse.Namespace) -> int:
-    scenario = open_scenario(args.scenario or default_scenario())
+    scenario = open_scenario(args.scenario)
     players = parse_players(args.players)
     try:
         assignment = assign_roles(scenario, players, parse_roles(args.roles), args.seed)

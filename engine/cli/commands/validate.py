@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import glob
+from pathlib import Path
 
 from engine.cli.commands._common import run
+from engine.format.catalog import CatalogError, resolve
 from engine.format.loader import load_scenario
 from engine.format.problems import Problem, ScenarioInvalid
 from engine.tools.balance import balance_problems
@@ -16,7 +18,7 @@ HELP = "检查场景文件，列出所有错误和警告 / check scenario files"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="场景 YAML 文件（可用通配符）")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="场景文件（可用通配符）或场景 id")
     parser.add_argument("--strict", action="store_true", help="有警告也返回失败 / treat warnings as errors")
     parser.set_defaults(func=main)
 
@@ -26,8 +28,18 @@ def expand(patterns: list[str]) -> list[str]:
     files: list[str] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern)) if any(ch in pattern for ch in "*?[") else []
-        files.extend(matches or [pattern])
+        files.extend(matches or [_by_id(pattern)])
     return files
+
+
+def _by_id(ref: str) -> str:
+    """A scenario id names its file (``validate nanhu_boat``); anything else is checked as typed."""
+    if Path(ref).exists():
+        return ref
+    try:
+        return str(resolve(ref))
+    except CatalogError:
+        return ref  # reported below as a file that cannot be read, with its name
 
 
 def file_problems(file: str) -> list[Problem]:

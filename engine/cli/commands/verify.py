@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from engine.cli.commands._common import open_scenario, run
+from engine.cli.commands._common import SCENARIO_HELP, open_scenario, run
 from engine.format.scenario import Scenario
 from engine.tools.balance import balance_problems
 from engine.tools.deadcode import Dead, find_dead
@@ -24,7 +24,7 @@ HELP = "穷举所有玩法，证明场景不会让团队卡住 / prove a scenari
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="场景 YAML 文件")
+    parser.add_argument("path", metavar="SCENARIO", help=SCENARIO_HELP)
     parser.add_argument(
         "--max-states", type=int, default=1_000_000, metavar="N", help="最多探索的状态数（默认 1000000）"
     )

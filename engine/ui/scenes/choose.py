@@ -1,44 +1,19 @@
-"""Choose a scenario: title, summary, roles and expected duration of each bundled scenario."""
+"""Choose a scenario: title, summary, roles and expected duration of each bundled and own scenario."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pygame
 
-from engine.format.catalog import bundled_scenarios
-from engine.format.loader import load_scenario
-from engine.format.problems import ScenarioInvalid
-from engine.format.scenario import Scenario
+from engine.format.catalog import ORIGIN_LABEL, Entry, entries
 from engine.ui import theme as th
 from engine.ui.app import Scene
 from engine.ui.widgets import Ui
 
 
-@dataclass
-class Entry:
-    path: str
-    scenario: Scenario | None
-    error: str = ""
-
-
 class ChooseScene(Scene):
     def enter(self) -> None:
-        paths = [*self.app.settings.scenarios, *bundled_scenarios()]
-        self.entries: list[Entry] = []
-        seen: set[str] = set()
-        for path in paths:
-            key = str(path.resolve())
-            if key in seen:
-                continue
-            seen.add(key)
-            try:
-                self.entries.append(Entry(str(path), load_scenario(path)))
-            except ScenarioInvalid as exc:
-                first = next((str(p) for p in exc.problems if p.severity == "error"), str(exc))
-                self.entries.append(Entry(str(path), None, first))
-            except OSError as exc:
-                self.entries.append(Entry(str(path), None, f"无法读取：{exc}"))
+        # files given with --scenario, the bundled ones, then the organizer's own folder
+        self.entries: list[Entry] = entries(self.app.settings.scenarios)
 
     def draw(self, ui: Ui) -> None:
         t = ui.theme
@@ -62,7 +37,8 @@ class ChooseScene(Scene):
             if s is None:
                 ui.box(rect, th.SLATE_SOFT, th.LINE)
                 ui.label(f"{entry.path}：无法载入", (x + t.pad, y + t.pad), t.h2, th.MUTED)
-                ui.label(entry.error, (x + t.pad, y + t.px(50)), t.small, th.RED, width=cw - 2 * t.pad)
+                error = str(entry.problems[0]) if entry.problems else ""
+                ui.label(error, (x + t.pad, y + t.px(50)), t.small, th.RED, width=cw - 2 * t.pad)
             else:
                 ui.button(f"pick:{n - 1}", rect, "", keys=(pygame.K_0 + n,))
                 meta = s.data.scenario
@@ -72,6 +48,7 @@ class ChooseScene(Scene):
                 minutes = f"约 {meta.expected_minutes} 分钟" if meta.expected_minutes else ""
                 info = f"{len(s.roles)} 个角色：" + "、".join(r.name for r in s.roles.values())
                 info += f"　·　{len(s.tasks)} 项任务" + (f"　·　{minutes}" if minutes else "")
+                info += "" if entry.origin == "bundled" else f"　·　{ORIGIN_LABEL[entry.origin]}"
                 ui.label(info, (tx, y + t.pad + t.px(40)), t.small, th.MUTED)
                 ui.scroll_text(
                     f"summary:{n}",
