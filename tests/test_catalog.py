@@ -92,6 +92,7 @@ def test_entries_list_bundled_then_own_with_validity(own_scenarios: Path) -> Non
     assert [(e.path.name, e.origin, e.id, e.valid) for e in found] == [
         ("tutorial.yaml", "bundled", "tutorial", True),  # named as extra, still shown as bundled
         ("yida_1921.yaml", "bundled", "yida_1921", True),
+        ("zunyi_1935.yaml", "bundled", "zunyi_1935", True),
         ("a.yaml", "own", "my_copy", True),
         ("b.yaml", "own", "broken", False),
     ]
@@ -101,7 +102,7 @@ def test_entries_list_bundled_then_own_with_validity(own_scenarios: Path) -> Non
 
 def test_a_missing_own_folder_lists_nothing(own_scenarios: Path) -> None:
     assert not own_scenarios.exists()
-    assert [e.origin for e in entries()] == ["bundled", "bundled"]
+    assert [e.origin for e in entries()] == ["bundled"] * 3
 
 
 def test_resources_inside_a_zip_are_copied_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,7 +141,7 @@ def test_scenarios_command_lists_bundled_and_own(tmp_path: Path, own_scenarios: 
     assert "  ✓ 有效　my_story　我的故事" in lines
     assert f"      {own_scenarios / 'my_story.yaml'}" in lines
     assert "  ✗ 有 1 处错误　（无 id）　（无标题）" in lines
-    assert "共 4 个场景，1 个有错误" in out
+    assert "共 5 个场景，1 个有错误" in out
     assert lines.index("  ✓ 有效　tutorial　入门教程：筹备一大") < lines.index("  ✓ 有效　my_story　我的故事")
 
 
