@@ -31,7 +31,7 @@ def _role(rm: RoleMetrics) -> dict[str, Any]:
         "working": sec(rm.total("working")),
         "locked": sec(rm.total("locked")),
         "waiting": sec(rm.total("waiting")),
-        "paused": sec(rm.total("paused")),
+        "paused": sec(rm.paused),
         "tasks_done": rm.tasks_done,
         "traps": rm.traps,
         "points": dict(rm.points),

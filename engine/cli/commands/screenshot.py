@@ -12,7 +12,19 @@ from engine.format.catalog import default_scenario
 NAME = "screenshot"
 ORDER = 90
 HELP = "无窗口保存游戏画面截图 / save a PNG of a game screen (headless)"
-SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
+SCENES = (
+    "title",
+    "choose",
+    "setup",
+    "play",
+    "feedback",
+    "trap",
+    "event",
+    "paused",
+    "results",
+    "review",
+    "host",
+)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +51,7 @@ def main(args: argparse.Namespace) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     from engine.ui.fonts import FontError
-    from engine.ui.shots import take
+    from engine.ui.shots import NotInScenario, take
 
     size = parse_size(args.size)
     scenario = Path(args.scenario) if args.scenario else default_scenario()
@@ -48,7 +60,13 @@ def main(args: argparse.Namespace) -> int:
     try:
         for scene in scenes:
             target = out / f"{scene}.png" if args.scene == "all" else out
-            take(scene, target, scenario, args.traditional, size)
+            try:
+                take(scene, target, scenario, args.traditional, size)
+            except NotInScenario as exc:
+                if args.scene != "all":
+                    raise CommandError(f"错误：{exc}") from None
+                print(f"跳过 {scene}：{exc}")
+                continue
             print(f"已保存 {target}")
     except FontError as exc:
         raise CommandError(f"错误：{exc}") from None

@@ -6,7 +6,7 @@ import argparse
 
 from engine.cli.commands._common import CommandError, add_db_option, open_scenario, open_store, run
 from engine.format.catalog import default_scenario
-from engine.present.view import format_duration
+from engine.present.labels import format_duration
 from engine.tools.bots import POLICIES
 from engine.tools.simulate import Stats, simulate
 

@@ -11,7 +11,7 @@ from engine.format.loader import load_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
 from engine.ui import theme as th
-from engine.ui.app import Scene
+from engine.ui.scene import Scene
 from engine.ui.widgets import Ui
 
 
@@ -87,6 +87,4 @@ class ChooseScene(Scene):
         elif name.startswith("pick:"):
             entry = self.entries[int(name.split(":")[1])]
             if entry.scenario is not None:
-                from engine.ui.scenes.setup import SetupScene
-
-                self.app.go(SetupScene(self.app, entry.scenario))
+                self.app.show("setup", scenario=entry.scenario)

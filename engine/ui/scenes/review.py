@@ -9,21 +9,32 @@ filter when the filter is first chosen), never in the frame loop.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.present.view import format_duration
+from engine.present.labels import (
+    INTERVENTION_NAMES,
+    NO_ENDING,
+    STATUS_NAMES,
+    format_duration,
+    score_parts,
+    seconds_left,
+)
+from engine.present.timeline import timeline
 from engine.report import Filters, Review, load_review
-from engine.report.html import INTERVENTION_NAMES
-from engine.review.metrics import PART_NAMES, STATUS_NAMES, PlayerRow, SessionMetrics, TeamRow
+from engine.review.metrics import PlayerRow, SessionMetrics, TeamRow
 from engine.store.db import StoreError
 from engine.ui import theme as th
-from engine.ui.app import App, Scene
 from engine.ui.chart import draw_timeline
 from engine.ui.datagrid import Page, draw_table, row_height, scroll_surface, scroll_to_row
-from engine.ui.timeline import Mark, Segment, Timeline
+from engine.ui.scene import Scene
 from engine.ui.widgets import Ui
+
+if TYPE_CHECKING:
+    from engine.ui.app import App
+
 
 TABS = (("list", "会话列表"), ("debrief", "复盘"), ("board", "排行榜"), ("honor", "光荣榜"))
 TAB_KEYS = {"list": pygame.K_1, "debrief": pygame.K_2, "board": pygame.K_3, "honor": pygame.K_4}
@@ -34,8 +45,6 @@ BOARD_WEIGHTS = (6, 20, 7, 7, 9, 9, 10, 10, 8)
 HONOR_HEADERS = ("名次", "玩家", "积分", "场次", "队伍", "陷阱", "完成任务", "零失误", "称号")
 HONOR_WEIGHTS = (6, 12, 8, 6, 18, 6, 9, 8, 18)
 ROLE_WEIGHTS = (22, 14, 12, 12, 12, 10, 8, 10)
-SEGMENT_KINDS = {"working": "task", "waiting": "wait", "locked": "lock"}  # metrics -> chart lanes
-NO_ENDING = {"stuck": "僵局", "abandoned": "中途放弃"}
 SCROLL_KEYS = {pygame.K_PAGEUP: -1, pygame.K_PAGEDOWN: 1}
 
 
@@ -87,19 +96,6 @@ def honor_row(rank: int, p: PlayerRow) -> tuple[str, ...]:
         str(p.perfect),
         "、".join(p.badges) or "—",
     )
-
-
-def timeline_of(m: SessionMetrics) -> Timeline:
-    """The debrief's role segments and traps as the chart's lanes (times from the session start)."""
-    tl = Timeline(0.0, m.duration, {r: [] for r in m.roles})
-    for role, rm in m.roles.items():
-        tl.lanes[role] = [
-            Segment(SEGMENT_KINDS[s.kind], s.start, s.end) for s in rm.segments if s.kind in SEGMENT_KINDS
-        ]
-    tl.marks = [Mark("trap", t.at, t.title, t.role) for t in m.traps]
-    if m.ending:
-        tl.marks.append(Mark("ending", m.duration, m.ending_title))
-    return tl
 
 
 class ReviewScene(Scene):
@@ -383,7 +379,7 @@ class ReviewScene(Scene):
         left = pygame.Rect(rect.x, top, (rect.width - t.px(24)) * 55 // 100, rect.bottom - top)
         right = pygame.Rect(left.right + t.px(24), top, rect.right - left.right - t.px(24), left.height)
         chart_h = min(left.height * 55 // 100, t.px(70) + len(m.roles) * t.px(40))
-        draw_timeline(ui, pygame.Rect(left.x, left.y, left.width, chart_h), scenario, timeline_of(m))
+        draw_timeline(ui, pygame.Rect(left.x, left.y, left.width, chart_h), timeline(m))
         lower = pygame.Rect(
             left.x, left.y + chart_h + t.px(12), left.width, left.bottom - left.y - chart_h - t.px(12)
         )
@@ -405,8 +401,7 @@ class ReviewScene(Scene):
         t = self.app.ui.theme
         names = {r: rm.name for r, rm in m.roles.items()}
         page.heading("得分构成")
-        parts = [f"{PART_NAMES.get(k, k)} {v:+d}" for k, v in m.score_parts.items() if v]
-        page.text(f"{'，'.join(parts) or '无加减分'}，合计 {m.score} 分", t.body)
+        page.text(f"{score_parts(m.score_parts)}，合计 {m.score} 分", t.body)
         page.heading("各角色")
         page.row(
             ("角色", "玩家", "行动", "锁定", "等待", "任务", "陷阱", "得分"),
@@ -460,7 +455,7 @@ class ReviewScene(Scene):
         for trap in m.traps:
             bites = [f"扣 {trap.penalty} 分"] if trap.penalty else []
             if trap.lockout_seconds:
-                bites.append(f"锁定 {trap.lockout_seconds:g} 秒")
+                bites.append(f"锁定 {seconds_left(trap.lockout_seconds)} 秒")
             task = scenario.tasks[trap.task].title if trap.task in scenario.tasks else trap.task
             page.text(f"【{trap.title}】", t.body, th.RED, bold=True)
             page.text(
