@@ -236,7 +236,7 @@ class PlayScene(Scene):
         title_w = rect.width * 30 // 100
         ui.line(f"{team.title} · {team.team}", (x, y), t.h2, th.IVORY, title_w, bold=True)
         x += title_w + t.pad
-        clock = f"⏸ {team.clock}" if team.paused else f"用时 {team.clock}"
+        clock = f"暂停 {team.clock}" if team.paused else f"用时 {team.clock}"
         ui.label(clock, (x, y), t.h2, th.IVORY if team.paused else th.GOLD_SOFT, bold=True)
         x += t.px(170)
         ui.label(f"得分 {team.score}", (x, y), t.h2, th.IVORY, bold=True)
@@ -437,27 +437,29 @@ class PlayScene(Scene):
         veil = pygame.Surface(area.size, pygame.SRCALPHA)
         veil.fill((38, 26, 22, 120))
         ui.surface.blit(veil, area.topleft)
-        card = pygame.Rect(0, 0, min(area.width - 2 * t.pad, t.px(640)), t.px(250))
+        width = min(area.width - 2 * t.pad, t.px(640))
+        text_h = len(ui.text.lines(labels.PAUSED_TEXT, t.body, width - t.px(60))) * line_height(t.body)
+        card = pygame.Rect(0, 0, width, t.px(22 + 48 + 18 + 24 + 56 + 26) + text_h)
         card.center = area.center
         ui.box(card, th.PAPER, th.RED, radius=t.px(14), width=t.px(5))
-        ui.label(
-            f"⏸ {labels.PAUSED_TITLE}",
-            (card.centerx, card.y + t.px(22)),
-            t.h1,
-            th.RED,
-            bold=True,
-            center=True,
-        )
-        ui.label(
+        title_w = ui.text.width(labels.PAUSED_TITLE, t.h1, bold=True)
+        icon = pygame.Rect(0, 0, t.px(30), t.px(34))
+        icon.topleft = (card.centerx - (title_w + icon.width + t.px(14)) // 2, card.y + t.px(28))
+        for dx in (0, t.px(19)):  # a pause sign, drawn: not every font has one
+            pygame.draw.rect(
+                ui.surface, th.RED, (icon.x + dx, icon.y, t.px(11), icon.height), border_radius=t.px(3)
+            )
+        ui.label(labels.PAUSED_TITLE, (icon.right + t.px(14), card.y + t.px(22)), t.h1, th.RED, bold=True)
+        drawn = ui.label(
             labels.PAUSED_TEXT,
-            (card.x + t.px(30), card.y + t.px(80)),
+            (card.x + t.px(30), card.y + t.px(22 + 48 + 18)),
             t.body,
             th.INK,
             width=card.width - t.px(60),
         )
         ui.button(
             "fac:pause",
-            pygame.Rect(card.centerx - t.px(150), card.bottom - t.px(78), t.px(300), t.px(56)),
+            pygame.Rect(card.centerx - t.px(150), drawn.bottom + t.px(24), t.px(300), t.px(56)),
             "继续会话（回车）",
             kind="primary",
             size=t.h2,

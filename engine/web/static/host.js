@@ -86,7 +86,7 @@ function card(t) {
   const pct = s.total ? Math.round((100 * s.done) / s.total) : 0;
   kids.push(h("div", { class: "meter" }, h("span", { "data-elapsed": s.elapsed, "data-running": s.ticking ? 1 : 0 }, "用时 " + s.clock),
     h("span", {}, `得分 ${s.score}`), h("span", {}, `任务 ${s.done}/${s.total}`)));
-  if (s.paused) kids.push(h("div", { class: "paused-banner", "data-paused": t.id }, h("b", {}, "⏸ " + s.paused_title), h("span", {}, s.paused_text)));
+  if (s.paused) kids.push(h("div", { class: "paused-banner", "data-paused": t.id }, h("b", {}, s.paused_title), h("span", {}, s.paused_text)));
   const fill = h("i");
   fill.style.width = pct + "%"; // CSSOM, allowed by the page's content security policy
   kids.push(h("div", { class: "progress" }, fill));

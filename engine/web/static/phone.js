@@ -187,7 +187,7 @@ function renderPlay() {
   const parts = [];
   if (team.paused) {
     parts.push(h("div", { class: "paused-banner", id: "paused", role: "status" },
-      h("b", {}, "⏸ " + team.paused_title), h("span", {}, team.paused_text)));
+      h("b", {}, team.paused_title), h("span", {}, team.paused_text)));
   }
   if (play.results) parts.push(...results(play));
   else if (!play.roles.length) parts.push(h("p", { class: "card state-line" }, "你在旁观这个队伍。"));
@@ -239,7 +239,7 @@ function tick() {
   const stats = document.getElementById("bar-stats");
   if (!view || !view.play) { stats.textContent = ""; return; }
   const t = view.play.team;
-  stats.textContent = `${t.score} 分 · ${t.done}/${t.total} · ${t.paused ? "⏸ " : ""}${clock(t.elapsed + since())}`;
+  stats.textContent = `${t.score} 分 · ${t.done}/${t.total} · ${t.paused ? "暂停 " : ""}${clock(t.elapsed + since())}`;
   for (const el of document.querySelectorAll("[data-wait]")) {
     el.textContent = "已等待 " + clock(Number(el.dataset.wait) + since());
   }
