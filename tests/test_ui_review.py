@@ -1,5 +1,5 @@
 """The review section (回顾), headless: from the title screen to the session list, a debrief,
-the leaderboard and the honor wall; every figure on screen must equal engine.report's."""
+the leaderboard and the honor wall; every figure on screen must equal the report's."""
 
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ from engine.present.labels import (
     seconds_left,
 )
 from engine.report import svg
-from engine.report.data import Review
 from engine.review.metrics import CohortMetrics, SessionMetrics
+from engine.review.selection import Review
 
 MAX_DEBRIEFS = 20
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.report.data import Review
 from engine.review.metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
+from engine.review.selection import Review
 
 FORMAT = "qingjing-report"
 VERSION = 1

@@ -1,9 +1,10 @@
 """Review (回顾), from the title screen: every stored session, one session's debrief, the team
 leaderboard and the honor wall.
 
-Every figure comes from :func:`engine.report.load_review`, which replays each session's event
-log through the rules; the store is read once when the screen opens (and once per scenario
-filter when the filter is first chosen), never in the frame loop.
+Every figure comes from :func:`engine.review.selection.load_review` (what the reports render
+too), which replays each session's event log through the rules; the store is read once when the
+screen opens (and once per scenario filter when the filter is first chosen), never in the frame
+loop.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from engine.present.labels import (
     seconds_left,
 )
 from engine.present.timeline import timeline
-from engine.report import Filters, Review, load_review
 from engine.review.metrics import PlayerRow, SessionMetrics, TeamRow
+from engine.review.selection import Filters, Review, load_review
 from engine.store.db import StoreError
 from engine.ui import theme as th
 from engine.ui.chart import draw_timeline
