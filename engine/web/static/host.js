@@ -64,7 +64,7 @@ function roleStatus(r, ticking) {
 
 function card(t) {
   const kids = [h("header", {}, h("h2", {}, t.name), h("span", { class: "tag " + (t.phase === "play" ? "active" : t.phase === "over" ? "over" : "waiting") },
-    t.phase === "lobby" ? "等待开始" : t.phase === "play" ? "进行中" : "已结束"))];
+    t.phase === "lobby" ? "等待开始" : t.team ? t.team.status_label : "进行中"))];
   kids.push(h("div", { class: "muted" }, t.title + (t.online ? ` · 在线 ${t.online} 台手机` : "")));
   if (t.error) kids.push(h("p", { class: "traps" }, t.error));
   if (t.phase !== "over") {
