@@ -14,7 +14,7 @@ its ``facts``. So whatever an effect does, the note that announces its cause lis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from engine.format.model import FlagDef
@@ -66,29 +66,16 @@ class Note:
 class _Draft:
     """A note still collecting the consequences of its cause."""
 
-    seq: int
-    kind: NoteKind
-    role: str | None
-    kicker: str
-    title: str
-    body: str = ""
-    body_label: str = ""
-    source: str = ""
+    note: Note
     adds: dict[str, int] = field(default_factory=dict)  # the cause's authored ``add`` (for deltas)
     facts: list[str] = field(default_factory=list)
 
+    @property
+    def kind(self) -> NoteKind:
+        return self.note.kind
+
     def done(self) -> Note:
-        return Note(
-            self.seq,
-            self.kind,
-            self.role,
-            self.kicker,
-            self.title,
-            self.body,
-            self.body_label,
-            tuple(self.facts),
-            self.source,
-        )
+        return replace(self.note, facts=tuple(self.facts))
 
 
 def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[Note]:
@@ -103,12 +90,12 @@ def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[N
             choice = scenario.choice(d["task"], d["node"], d["choice"])
             cause = None
             if choice.feedback:
-                cause = _Draft(seq, "feedback", e.role, f"{who} 的选择", choice.text, choice.feedback.strip())
-                cause.adds = dict(choice.add)
+                note = Note(seq, "feedback", e.role, f"{who} 的选择", choice.text, choice.feedback.strip())
+                cause = _Draft(note, dict(choice.add))
                 out.append(cause)
         elif kind == "trap_sprung":
             trap = scenario.traps[d["trap"]].trap
-            cause = _Draft(
+            note = Note(
                 seq,
                 "trap",
                 e.role,
@@ -116,9 +103,9 @@ def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[N
                 trap.title,
                 trap.explanation.strip(),
                 "历史讲解",
-                trap.source or "",
-                dict(trap.add),
+                source=trap.source or "",
             )
+            cause = _Draft(note, dict(trap.add))
             if d["penalty"]:
                 cause.facts.append(f"全队扣 {d['penalty']} 分")
             if d["lockout_until"]:
@@ -126,8 +113,9 @@ def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[N
             out.append(cause)
         elif kind == "team_event":
             ev = scenario.events[d["event"]]
-            cause = _Draft(seq, "event", None, "团队事件 · 全体注意", ev.title, ev.text.strip())
-            cause.adds = dict(ev.add)
+            cause = _Draft(
+                Note(seq, "event", None, "团队事件 · 全体注意", ev.title, ev.text.strip()), dict(ev.add)
+            )
             out.append(cause)
         elif kind == "flag_set":
             if cause is not None:
@@ -144,21 +132,20 @@ def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[N
             if cause is not None and cause.kind in ("trap", "event"):
                 cause.facts.append(line)
             else:
-                out.append(_Draft(seq, "remedial", task.role, "补救任务", f"《{task.title}》", line))
+                out.append(_Draft(Note(seq, "remedial", task.role, "补救任务", f"《{task.title}》", line)))
         elif kind == "task_cancelled":
             task = scenario.tasks[d["task"]]
             line = f"《{task.title}》被迫中断（{scenario.role_name(task.role)}）"
             if cause is not None and cause.kind == "event":
                 cause.facts.append(line)
             else:
-                out.append(_Draft(seq, "cancel", task.role, "任务中断", f"《{task.title}》被迫中断"))
+                out.append(_Draft(Note(seq, "cancel", task.role, "任务中断", f"《{task.title}》被迫中断")))
         elif kind == "hint_given":
             cause = None
-            out.append(_Draft(seq, "hint", e.role, "主持人提示", f"给 {who} 的提示", d["text"]))
+            out.append(_Draft(Note(seq, "hint", e.role, "主持人提示", f"给 {who} 的提示", d["text"])))
         elif kind == "task_skipped":
             cause = None
             title = scenario.tasks[d["task"]].title
-            out.append(
-                _Draft(seq, "skip", e.role, "主持人", f"跳过了 {who} 的《{title}》", "记入日志，不得分。")
-            )
+            skipped = Note(seq, "skip", e.role, "主持人", f"跳过了 {who} 的《{title}》", "记入日志，不得分。")
+            out.append(_Draft(skipped))
     return [n.done() for n in out]

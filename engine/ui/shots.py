@@ -25,20 +25,8 @@ from engine.ui.app import App, Settings
 from engine.ui.scenes.host import HostScene
 from engine.ui.scenes.play import PlayScene
 from engine.ui.scenes.setup import SetupScene
+from engine.ui.screens import SCREENS
 
-SCENES = (
-    "title",
-    "choose",
-    "setup",
-    "play",
-    "feedback",
-    "trap",
-    "event",
-    "paused",
-    "results",
-    "review",
-    "host",
-)
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
 
 
@@ -55,8 +43,8 @@ def take(
 ) -> Path:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    if scene not in SCENES:
-        raise ValueError(f"没有这个画面：{scene}；可选：{'、'.join(SCENES)}")
+    if scene not in SCREENS:
+        raise ValueError(f"没有这个画面：{scene}；可选：{'、'.join(SCREENS)}")
     scenario = load_scenario(scenario_path)
     if scene == "feedback" and not has_feedback(scenario):
         raise NotInScenario(f"{scenario.title} 没有带反馈（feedback）的选择")

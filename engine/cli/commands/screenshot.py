@@ -8,27 +8,15 @@ from pathlib import Path
 
 from engine.cli.commands._common import CommandError, run
 from engine.format.catalog import default_scenario
+from engine.ui.screens import SCREENS
 
 NAME = "screenshot"
 ORDER = 90
 HELP = "无窗口保存游戏画面截图 / save a PNG of a game screen (headless)"
-SCENES = (
-    "title",
-    "choose",
-    "setup",
-    "play",
-    "feedback",
-    "trap",
-    "event",
-    "paused",
-    "results",
-    "review",
-    "host",
-)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scene", choices=[*SCENES, "all"], default="play", help="哪个画面（all = 全部）")
+    parser.add_argument("--scene", choices=[*SCREENS, "all"], default="play", help="哪个画面（all = 全部）")
     parser.add_argument("--out", default="shot.png", metavar="PNG", help="输出文件；--scene all 时为文件夹")
     parser.add_argument("--scenario", metavar="PATH", help="场景文件（默认：内置的 1921 场景或教程）")
     parser.add_argument("--traditional", action="store_true", help="繁体显示")
@@ -55,7 +43,7 @@ def main(args: argparse.Namespace) -> int:
 
     size = parse_size(args.size)
     scenario = Path(args.scenario) if args.scenario else default_scenario()
-    scenes = SCENES if args.scene == "all" else (args.scene,)
+    scenes = SCREENS if args.scene == "all" else (args.scene,)
     out = Path(args.out)
     try:
         for scene in scenes:
