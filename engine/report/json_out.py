@@ -11,7 +11,7 @@ from engine.review.metrics import CohortMetrics, PlayerRow, RoleMetrics, Session
 from engine.review.selection import Review
 
 FORMAT = "qingjing-report"
-VERSION = 1
+VERSION = 2  # 2: times are game time (a pause is left out of every figure)
 
 
 def iso(ts: float) -> str:
