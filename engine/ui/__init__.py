@@ -12,7 +12,7 @@ Modules, one concept each:
 - ``popups``: the play screen's pop-ups (notes, the paused veil, the facilitator's menu)
 - ``chart``: draws the session timeline (:mod:`engine.present.timeline`); ``debrief``: the
   review's debrief pages
-- ``shots`` / ``screens``: headless screenshots of every screen
+- ``shots`` / ``screens``: headless screenshots of every screen; ``graph_png``: the scenario map as PNG
 
 What the screens say comes from :mod:`engine.present`; this package only draws it.
 """

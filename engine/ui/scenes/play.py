@@ -79,8 +79,8 @@ class PlayScene(Scene):
             self.app.show("results", session=s)
 
     def act(self, action: Action) -> None:
+        first = self.session.state.seq + 1  # the sequence number of the action's first event
         try:
-            first = self.session.state.seq + 1
             events = self.session.act(action)
         except RuleViolation as exc:
             self.say(str(exc))
