@@ -83,7 +83,7 @@ def draw_note(ui: Ui, note: Note, more: int = 0) -> None:
     need = len(ui.text.lines(note.body, body_size, inner - t.px(12))) * line_height(body_size)
     need += facts_h + (t.px(8) if note.facts else 0) + (line_height(t.body) if note.body_label else 0)
     need += t.px(70 + 16 + 84 + 10) + (line_height(t.small) + t.px(6) if note.source else 0)
-    rect = dialog(ui, width, max(t.px(300), need), color)
+    rect = dialog(ui, width, max(t.px(240), need), color)
     band = pygame.Rect(rect.x, rect.y, rect.width, t.px(70))
     pygame.draw.rect(
         ui.surface, color, band, border_top_left_radius=t.px(14), border_top_right_radius=t.px(14)
