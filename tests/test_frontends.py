@@ -233,3 +233,57 @@ def test_desktop_text_and_phones_announce_the_same_things(
     for role in expected_results.roles:
         assert f"  {role.who}：{'，'.join(role.cells())}" in printed
     assert web_results == results_payload(expected_results)
+
+
+def test_a_team_event_at_the_start_is_announced_everywhere(tmp_path: Path) -> None:
+    """A scenario may open with a team event (its condition holds from the start): the desktop,
+    text mode and the phones all announce it, as they announce any later one."""
+    import json
+
+    from engine.format.loader import parse_scenario
+    from engine.terminal.console import play
+    from engine.web import messages as m
+    from engine.web.hub import Client, Hub
+
+    text = (ROOT / "tests" / "fixtures" / "consequences.yaml").read_text(encoding="utf-8")
+    opening = """  - id: curtain
+    title: 夜幕降临
+    text: 弄堂里的灯一盏盏亮了。
+    when: { flag: danger, eq: 0 }
+"""
+    text = text.replace("events:\n", "events:\n" + opening)
+    path = tmp_path / "opening.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = parse_scenario(text, str(path))
+    assignment = {"lookout": "甲", "clerk": "乙"}
+    store = Store(tmp_path / "a.db")
+    try:
+        session = Session.start(scenario, store, TEAM, assignment, ManualClock(T0))
+        expected = notes(scenario, session.events)
+        assert [n.title for n in expected] == ["夜幕降临"]
+
+        app = App(store, Settings(), ManualClock(T0))
+        try:
+            scene = app.show("play", session=session, fresh=True)
+            assert isinstance(scene, PlayScene) and scene.queue == expected
+        finally:
+            app.close()
+
+        out = io.StringIO()
+        play(session, io.StringIO(""), out, fresh=True)
+        assert "📢 团队事件 · 全体注意：夜幕降临\n  弄堂里的灯一盏盏亮了。" in out.getvalue()
+    finally:
+        store.close()
+
+    store = Store(tmp_path / "b.db")
+    try:
+        hub = Hub(store, "http://127.0.0.1:9", path, ManualClock(T0))
+        team = hub.new_team(TEAM)
+        phone = Client(Inbox())
+        reply = hub.handle(phone, m.parse(json.dumps({"t": "join", "code": team.row.code, "name": "甲"})))
+        assert reply is not None and reply["t"] == "joined"
+        hub.start(team)
+        sent = phone.listener.latest["view"]["play"]["notes"]  # type: ignore[attr-defined]
+        assert sent == [note_payload(n) for n in expected]
+    finally:
+        store.close()

@@ -140,9 +140,13 @@ class TextPlay:
         db = f" --db {self.db_hint}" if self.db_hint else ""
         self.say(f"进度已保存。继续游戏：python play.py resume {self.session.id}{db}")
 
-    def run(self, show_intro: bool = True) -> int:
+    def run(self, show_intro: bool = True, fresh: bool = False) -> int:
+        """Play until the end or the end of input. ``fresh``: a session just started, whose
+        start may already have announced something (a team event at the start)."""
         if show_intro:
             self.intro()
+        if fresh:
+            self.report(self.session.events)
         while True:
             if self.session.state.over:
                 self.summary()
@@ -209,5 +213,6 @@ def play(
     out: TextIO | None = None,
     db_hint: str = "",
     intro: bool = True,
+    fresh: bool = False,
 ) -> int:
-    return TextPlay(session, inp or sys.stdin, out or sys.stdout, db_hint).run(intro)
+    return TextPlay(session, inp or sys.stdin, out or sys.stdout, db_hint).run(intro, fresh)

@@ -7,7 +7,7 @@ name       scene                                       arguments
 title      start, resume, review, display settings     --
 choose     pick a scenario                             --
 setup      team name, players, roles                   scenario
-play       the hot-seat play screen                    session
+play       the hot-seat play screen                    session, fresh (optional)
 results    the end of a session                        session
 review     past sessions, leaderboard, honor wall      tab (optional)
 host       phones over the LAN (QR codes)              scenario, back, team_name

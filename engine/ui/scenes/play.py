@@ -49,12 +49,14 @@ def grid(count: int) -> tuple[int, int]:
 
 
 class PlayScene(Scene):
-    def __init__(self, app: App, session: Session) -> None:
+    def __init__(self, app: App, session: Session, fresh: bool = False) -> None:
+        """``fresh``: the session just started; what its start announced (a team event at the
+        start) pops up first. A resumed session shows nothing old."""
         super().__init__(app)
         self.session = session
         self.roles = list(session.scenario.roles)
         self.focus = 0
-        self.queue: list[Note] = []
+        self.queue: list[Note] = notes(session.scenario, session.events) if fresh else []
         self.menu: str | None = None  # None | "main" | "hint" | "skip" | "end"
         self.flash = ""
         self.flash_until = 0.0

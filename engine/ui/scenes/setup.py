@@ -153,4 +153,4 @@ class SetupScene(Scene):
         except (ValueError, StoreError) as exc:
             self.error = str(exc)
             return
-        self.app.show("play", session=session)
+        self.app.show("play", session=session, fresh=True)
