@@ -18,6 +18,7 @@ let receivedAt = 0;
 let busy = false; // an action is on its way
 let openBrief = {};
 let lastNodes = {};
+let resultsShown = false;
 const queue = []; // notes waiting to pop up
 
 const conn = socket(
@@ -201,6 +202,8 @@ function renderPlay() {
       older.slice().reverse().map(noteBlock))));
   }
   put(app, ...parts);
+  if (play.results && !resultsShown) window.scrollTo(0, 0); // the ending is at the top
+  resultsShown = Boolean(play.results);
   for (const role of play.roles) {
     if (lastNodes[role.id] !== undefined && lastNodes[role.id] !== role.node && role.node) {
       const card = document.querySelector(`[data-role-card="${role.id}"]`);
