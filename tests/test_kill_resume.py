@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -25,6 +26,9 @@ def read_until(proc: subprocess.Popen[bytes], marker: str, timeout: float = 30.0
     while marker.encode() not in seen:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {marker!r}; got:\n{seen.decode(errors='replace')}")
+        ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:  # a marker that never comes fails the test instead of hanging it
+            continue
         chunk = os.read(proc.stdout.fileno(), 4096)
         if not chunk:
             raise AssertionError(f"process ended before {marker!r}:\n{seen.decode(errors='replace')}")
@@ -62,7 +66,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> Non
     read_until(proc, "✓ 李达 完成《致信各地》")
     proc.stdin.write(b"2 2\n")  # the team-wide trap: flag + remedial task
     proc.stdin.flush()
-    read_until(proc, "⚠ 陷阱：全住进会场")
+    read_until(proc, "⚠ 陷阱 · 王会悟：全住进会场")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     for pipe in (proc.stdin, proc.stdout, proc.stderr):

@@ -21,7 +21,6 @@ LAYERS: list[set[str]] = [
 # Deliberate sideways steps between front-ends, each with its reason.
 ALLOWED = {
     ("ui", "web"): "the game's F2 screen hosts the phones' web front-end",
-    ("ui", "report"): "the in-game review renders the same debrief as the HTML report",
     ("studio", "web"): "the studio listens on its port the way the LAN host does",
 }
 
@@ -77,3 +76,59 @@ def test_no_relative_imports_across_packages() -> None:
             f"{path.relative_to(ENGINE)}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level
         ]
     assert not relative, relative
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(ENGINE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_imports(path: Path, modules: set[str]) -> set[str]:
+    """Engine modules ``path`` imports, at any depth, except under ``if TYPE_CHECKING:``."""
+    found: set[str] = set()
+
+    class Visitor(ast.NodeVisitor):
+        def visit_If(self, node: ast.If) -> None:
+            test = node.test
+            if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+                isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+            ):
+                for child in node.orelse:
+                    self.visit(child)
+                return
+            self.generic_visit(node)
+
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+            if node.module and node.level == 0:
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    found.add(full if full in modules else node.module)
+
+        def visit_Import(self, node: ast.Import) -> None:
+            found.update(alias.name for alias in node.names)
+
+    Visitor().visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found & modules
+
+
+def test_no_import_cycle() -> None:
+    """Not even through a function-level import: scenes reach each other by name, not by import."""
+    paths = {_module(p): p for p in ENGINE.rglob("*.py")}
+    graph = {m: _module_imports(p, set(paths)) for m, p in paths.items()}
+    done: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str, stack: list[str]) -> None:
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if target in stack:
+                cycles.append([*stack[stack.index(target) :], target])
+            elif target not in done:
+                visit(target, stack)
+        stack.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        if module not in done:
+            visit(module, [])
+    assert not cycles, "\n".join(" -> ".join(c) for c in cycles)

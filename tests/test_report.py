@@ -117,7 +117,7 @@ def test_replay_agrees_with_the_live_summary(cohort_db: Path) -> None:
 
 def test_totals_agree_across_json_csv_html(outputs: dict[str, Path]) -> None:
     doc = json.loads(outputs["json"].read_text(encoding="utf-8"))
-    assert doc["format"] == "qingjing-report" and doc["version"] == 1
+    assert doc["format"] == "qingjing-report" and doc["version"] == 2
     totals = doc["cohort"]["totals"]
     sessions = doc["sessions"]
     assert totals["sessions"] == len(sessions) == COHORT + 1

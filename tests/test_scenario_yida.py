@@ -219,7 +219,8 @@ def play_to(
 def test_perfect_playthrough_reaches_red_boat(yida: Scenario, store: Store) -> None:
     st, out = play_to(yida, store, ASSIGN, PERFECT, "red_boat")
     assert st.sprung == []
-    assert "📢 不速之客" in out and "📢 巡捕搜查" in out and "📢 南湖上的游船" in out
+    for title in ("不速之客", "巡捕搜查", "南湖上的游船"):
+        assert f"📢 团队事件 · 全体注意：{title}" in out
     assert "等待 李汉俊 完成《开门迎客》" in out  # the screen says whom a role waits for
     assert "══ 结局：红船启航 ══" in out
 

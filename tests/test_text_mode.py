@@ -68,7 +68,7 @@ def test_piped_playthrough_reaches_the_perfect_ending(tmp_path: Path) -> None:
     out = run_cli(text_args(), PERFECT, tmp_path / "s.db")
     assert out.returncode == 0, out.stderr
     assert "══ 结局：筹备圆满 ══" in out.stdout
-    assert "总分：95（选择 +15，任务 +50，结局 +30）" in out.stdout
+    assert "总分 95（选择 +15，任务 +50，结局 +30）    用时 00:00" in out.stdout
     assert "Traceback" not in out.stderr
     store = Store(tmp_path / "s.db")
     (row,) = store.sessions()
@@ -82,10 +82,17 @@ def test_piped_playthrough_with_traps_reaches_the_other_ending(tmp_path: Path) -
     assert "✗ 角色号应在 1 到 3 之间" in text
     assert "✗ 看不懂这个输入" in text
     assert "✗ 李汉俊 还在等待 李达 完成《致信各地》" in text
-    for title in ["只通知两地", "全住进会场", "把7月1日当开幕日", "以为陈独秀主持了一大", "认错共产国际代表"]:
-        assert f"⚠ 陷阱：{title}" in text
+    for who, title in [
+        ("李达", "只通知两地"),
+        ("王会悟", "全住进会场"),
+        ("李汉俊", "把7月1日当开幕日"),
+        ("李汉俊", "以为陈独秀主持了一大"),
+        ("李达", "认错共产国际代表"),
+    ]:
+        assert f"⚠ 陷阱 · {who}：{title}" in text
     assert "历史讲解：维经斯基1920年来华" in text
-    assert "锁定 20 秒" in text
+    assert "  · 李达 锁定 20 秒" in text
+    assert "  · 代表住处安排不当，引人注意\n  · 新增补救任务：《补救：把代表转到博文女校》（王会悟）" in text
     assert "══ 结局：有惊无险 ══" in text
     assert "本局遇到的陷阱：" in text
 
@@ -111,15 +118,17 @@ def test_facilitator_commands_in_text_mode(tutorial: Scenario, store: Store) -> 
         tutorial, store, "队", {"lida": "a", "wanghuiwu": "b", "lihanjun": "c"}, ManualClock()
     )
     out = io.StringIO()
-    code = play(session, io.StringIO("!hint 1\n!skip 1\n!pause\n2 1\n!go\nq\n"), out)
+    code = play(session, io.StringIO("!hint 1\n!skip 1\n!pause\n2 1\n!go\n!end\n"), out)
     text = out.getvalue()
     assert code == 0
-    assert "💡 提示（李达）：各地早期组织各派两名代表。" in text
-    assert "主持人跳过了 李达 的当前任务" in text
-    assert "✗ 会话已暂停" in text
+    assert "💡 主持人提示：给 李达 的提示\n  各地早期组织各派两名代表。" in text
+    assert "主持人：跳过了 李达 的《致信各地》" in text
+    assert "══ 会话已暂停（时钟、等待和锁定都已停下" in text and "用时 00:00（已暂停）" in text
+    assert "✗ 会话已暂停，请主持人继续后再操作" in text
+    assert "══ 会话结束 ══\n主持人提前结束了会话。" in text
     kinds = [e.kind for e in store.events(session.id)]
     assert kinds.count("hint_given") == 1 and kinds.count("task_skipped") == 1
-    assert "session_unpaused" in kinds
+    assert "session_unpaused" in kinds and kinds[-1] == "session_abandoned"
 
 
 @pytest.mark.parametrize("bad", [["--scenario", "tests/bad/unknown_goto.yaml"], ["--roles", "lida"]])

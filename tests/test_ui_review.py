@@ -1,5 +1,5 @@
 """The review section (回顾), headless: from the title screen to the session list, a debrief,
-the leaderboard and the honor wall; every figure on screen must equal engine.report's."""
+the leaderboard and the honor wall; every figure on screen must equal the report's."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from ui_driver import click, frame, key
 
 from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
+from engine.present.labels import STATUS_NAMES
+from engine.present.timeline import timeline
 from engine.report import Filters, debrief, honor_wall, leaderboard, session_list
-from engine.review.metrics import STATUS_NAMES
 from engine.session.clock import ManualClock
 from engine.store.db import Store
 from engine.tools.bots import play_bot_session
 from engine.ui import theme as th
 from engine.ui.app import App, Settings
-from engine.ui.scenes.review import ReviewScene, board_row, honor_row, session_row, timeline_of
+from engine.ui.scenes.review import ReviewScene, board_row, honor_row, session_row
 from engine.ui.scenes.title import TitleScene
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
@@ -110,10 +111,10 @@ def test_session_list_and_debrief_match_the_report(app: App, store: Store) -> No
     assert (shown.score, shown.ending_title, shown.score_parts) == (m.score, m.ending_title, m.score_parts)
     assert [t.title for t in shown.traps] == [t.title for t in m.traps]
     assert shown.held_up == m.held_up and shown.critical_path == m.critical_path
-    tl = timeline_of(shown)  # what the chart draws: the debrief's segments and traps
+    tl = timeline(shown)  # what the chart draws: the debrief's segments and traps
     assert [(k.at, k.role) for k in tl.marks if k.kind == "trap"] == [(t.at, t.role) for t in m.traps]
     for role, rm in m.roles.items():
-        working = sum(s.end - s.start for s in tl.lanes[role] if s.kind == "task")
+        working = sum(s.end - s.start for s in tl.lane(role).bars if s.kind == "working")
         assert working == pytest.approx(rm.total("working"))
     frame(app)
     assert drawn(app, str(m.score)) and drawn(app, m.ending_title)

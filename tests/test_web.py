@@ -184,7 +184,7 @@ def test_a_late_phone_watches_and_the_organizer_pauses(store: Store, clock: Manu
     assert send(hub, phones["lida"], t="act", aid="l2", role="lida", choice=0, node="start")["ok"]
     assert send(hub, org, t="org", op="hint", team=team.row.id, role="wanghuiwu", aid="h1")["ok"]
     notes = latest_view(phones["wanghuiwu"])["play"]["notes"]
-    assert notes[-1]["kind"] == "hint" and "学校" in notes[-1]["text"]
+    assert notes[-1]["kind"] == "hint" and "学校" in notes[-1]["body"]
     assert all(n["kind"] != "hint" for n in latest_view(phones["lida"])["play"]["notes"])
 
 

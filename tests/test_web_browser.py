@@ -122,6 +122,25 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
                 "error": "这不是你的角色，不能替别人行动",
             }
 
+            # The organizer pauses: every phone and the dashboard say so, clocks stand still,
+            # nothing can be chosen; 继续 brings the game back.
+            card = dash.locator(f'[data-team="{link.id}"]')
+            card.locator("button", has_text="暂停").click()
+            for role, page in phones.items():
+                page.locator("#paused", has_text="会话已暂停").wait_for()
+                assert page.locator(f'[data-role-card="{role}"] .choice:not([disabled])').count() == 0
+            card.locator(".paused-banner", has_text="会话已暂停").wait_for()
+            shot(phones["lida"], "phone-paused")
+            shot(dash, "dashboard-paused")
+            stats = phones["lida"].locator("#bar-stats")
+            frozen = stats.inner_text()
+            assert "暂停" in frozen
+            time.sleep(2.2)  # the pages tick every second while the game runs
+            assert stats.inner_text() == frozen
+            card.locator("button", has_text="继续").click()
+            phones["lida"].locator("#paused").wait_for(state="detached")
+            assert "暂停" not in stats.inner_text()
+
             # Play: everyone takes the right answer, except 李汉俊 who first falls for the 7月1日 trap.
             trapped = False
             saw_trap = ""

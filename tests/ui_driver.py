@@ -33,3 +33,15 @@ def key(app: App, k: int, mod: int = 0) -> None:
 def type_text(app: App, text: str) -> None:
     pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
     frame(app)
+
+
+def press_choice(app: App, role: str, index: int) -> None:
+    """On the play screen: focus ``role``'s panel (F1-F6) and press the number its choice
+    ``index`` is shown under, as a player at the keyboard does."""
+    scene = app.scene
+    roles = list(scene.session.scenario.roles)  # type: ignore[attr-defined]
+    panel = roles.index(role)
+    view = scene.team.roles[panel]  # type: ignore[attr-defined]
+    number = next(c.number for c in view.choices if c.index == index)
+    key(app, pygame.K_F1 + panel)
+    key(app, pygame.K_0 + number)

@@ -1,4 +1,4 @@
-"""Review reports: store -> replayed metrics (:mod:`.data`) -> HTML / CSV / JSON / xAPI files.
+"""Review reports: store -> replayed metrics (:mod:`engine.review.selection`) -> HTML / CSV / JSON / xAPI files.
 
 load_review(store, Filters(...))      every format renders the same Review
 write_report(review, fmt, out)        -> the files written
@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.report.csv_out import write_csv
-from engine.report.data import (
+from engine.report.html import write_html
+from engine.report.json_out import write_json
+from engine.report.xapi import DEFAULT_BASE, write_xapi
+from engine.review.selection import (
     Filters,
     Review,
     debrief,
@@ -19,9 +22,6 @@ from engine.report.data import (
     parse_date,
     session_list,
 )
-from engine.report.html import write_html
-from engine.report.json_out import write_json
-from engine.report.xapi import DEFAULT_BASE, write_xapi
 
 FORMATS = ("html", "csv", "json", "xapi")
 

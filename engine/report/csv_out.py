@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.report.data import Review
+from engine.present.labels import PART_NAMES, STATUS_NAMES
 from engine.report.json_out import cohort_dict, session_dict
-from engine.review.metrics import PART_NAMES, STATUS_NAMES
+from engine.review.selection import Review
 
 Table = tuple[list[str], list[list[Any]]]
 

@@ -13,19 +13,19 @@ from pathlib import Path
 
 from engine.format.model import OUTCOME_DEFAULTS
 from engine.format.scenario import Scenario
-from engine.present.view import format_duration
+from engine.present.labels import (
+    INTERVENTION_NAMES,
+    NO_ENDING,
+    PART_NAMES,
+    STATUS_NAMES,
+    format_duration,
+    seconds_left,
+)
 from engine.report import svg
-from engine.report.data import Review
-from engine.review.metrics import PART_NAMES, STATUS_NAMES, CohortMetrics, SessionMetrics
+from engine.review.metrics import CohortMetrics, SessionMetrics
+from engine.review.selection import Review
 
 MAX_DEBRIEFS = 20
-INTERVENTION_NAMES = {
-    "hint": "提示",
-    "skip": "跳过任务",
-    "pause": "暂停",
-    "abandon": "放弃会话",
-    "resume": "恢复会话",
-}
 
 CSS = """
 :root { --ink:#222; --muted:#666; --line:#ddd; --accent:#1f4e9c; --red:#b03a2e; }
@@ -108,7 +108,7 @@ def debrief(m: SessionMetrics, review: Review) -> str:
     out.append(
         f'<p class="meta">会话 {_e(m.session_id)} · 开始于 {_when(m.started_at)} · {_e(STATUS_NAMES.get(m.status, m.status))}</p>'
     )
-    ending = m.ending_title or {"stuck": "僵局", "abandoned": "中途放弃"}.get(m.status, "未结束")
+    ending = m.ending_title or NO_ENDING.get(m.status, "未结束")
     out.append(
         _cards(
             [
@@ -166,7 +166,7 @@ def debrief(m: SessionMetrics, review: Review) -> str:
     for t in m.traps:
         bites = [f"扣 {t.penalty} 分"] if t.penalty else []
         if t.lockout_seconds:
-            bites.append(f"锁定 {t.lockout_seconds:g} 秒")
+            bites.append(f"锁定 {seconds_left(t.lockout_seconds)} 秒")
         src = f'<div class="src">出处：{_e(t.source)}</div>' if t.source else ""
         out.append(
             f'<div class="trap"><b>{_e(t.title)}</b> — {_e(names.get(t.role, t.role))}（{_e(t.player)}）'

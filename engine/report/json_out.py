@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.report.data import Review
 from engine.review.metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
+from engine.review.selection import Review
 
 FORMAT = "qingjing-report"
-VERSION = 1
+VERSION = 2  # 2: times are game time (a pause is left out of every figure)
 
 
 def iso(ts: float) -> str:
@@ -31,7 +31,7 @@ def _role(rm: RoleMetrics) -> dict[str, Any]:
         "working": sec(rm.total("working")),
         "locked": sec(rm.total("locked")),
         "waiting": sec(rm.total("waiting")),
-        "paused": sec(rm.total("paused")),
+        "paused": sec(rm.paused),
         "tasks_done": rm.tasks_done,
         "traps": rm.traps,
         "points": dict(rm.points),

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from html import escape
 
-from engine.present.view import format_duration
+from engine.present.labels import format_duration
 from engine.review.metrics import SessionMetrics
 
 COLORS = {
     "working": "#3f8f5f",
     "locked": "#c0392b",
     "waiting": "#e3a21a",
-    "paused": "#9aa0a6",
     "critical": "#1f4e9c",
     "bar": "#3b6fb6",
     "trap": "#b03a2e",
@@ -23,7 +22,7 @@ COLORS = {
     "text": "#222",
     "muted": "#666",
 }
-KIND_NAMES = {"working": "行动", "locked": "锁定", "waiting": "等待", "paused": "暂停"}
+KIND_NAMES = {"working": "行动", "locked": "锁定", "waiting": "等待"}
 FONT = "13px"
 
 
@@ -53,7 +52,7 @@ def _ticks(span: float, target: int = 8) -> list[float]:
 
 
 def gantt(m: SessionMetrics, width: int = 960) -> str:
-    """Each role's timeline (working / locked / waiting / paused), trap marks, and the critical path."""
+    """Each role's timeline (working / locked / waiting, in game time), trap marks, and the critical path."""
     roles = list(m.roles.values())
     labels = [f"{r.name}（{r.player}）" if r.player else r.name for r in roles]
     left = max([text_width(s) for s in [*labels, "关键路径"]] + [60.0]) + 16
@@ -111,7 +110,7 @@ def gantt(m: SessionMetrics, width: int = 960) -> str:
                 )
     lx = left
     ly = height - 10
-    for kind in ("working", "locked", "waiting", "paused"):
+    for kind in ("working", "locked", "waiting"):  # game time: a pause is not on the axis
         body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{COLORS[kind]}"/>')
         body.append(_text(lx + 16, ly, KIND_NAMES[kind]))
         lx += 16 + text_width(KIND_NAMES[kind]) + 18

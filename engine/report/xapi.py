@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import quote
 
 from engine.format.scenario import Scenario
-from engine.report.data import Review
 from engine.report.json_out import pretty_indent
 from engine.review.metrics import SessionMetrics
+from engine.review.selection import Review
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_BASE = "https://qingjing.invalid"

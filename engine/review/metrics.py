@@ -7,8 +7,10 @@ Nothing here reads the store's summary columns or any separately kept counter: e
 comes from folding the stored events with :func:`engine.rules.state.apply_event` (the same function
 the live game uses), so a report cannot disagree with what happened. Pure: no I/O, no clock.
 
-Times in the records are seconds since the session started (``at``/``start``/``end``); the
-session's own ``started_at``/``ended_at`` are seconds since the epoch. Definitions (critical
+Times in the records are seconds of *game time* since the session started (``at``/``start``/
+``end``): paused spans are left out, as on the clock the players saw (see
+:meth:`engine.rules.state.State.game_now`), so waits, lock-outs, task times and the timeline never
+count a pause. The session's own ``started_at``/``ended_at`` are seconds since the epoch. Definitions (critical
 path, held-up time, 积分) are documented in ``docs/report-json.md``.
 """
 
@@ -35,21 +37,12 @@ TURN_KINDS = frozenset(
         "session_resumed",
     }
 )
-SEGMENT_KINDS = ("working", "locked", "waiting", "paused")
-PART_NAMES = {"start": "初始", "tasks": "任务", "choices": "选择", "traps": "陷阱", "ending": "结局"}
-STATUS_NAMES = {
-    "active": "进行中",
-    "paused": "已暂停",
-    "ended": "已结束",
-    "stuck": "僵局",
-    "abandoned": "已放弃",
-    "new": "新建",
-}
+SEGMENT_KINDS = ("working", "locked", "waiting")
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One stretch of a role's timeline: kind is working / locked / waiting / paused."""
+    """One stretch of a role's timeline: kind is working / locked / waiting."""
 
     kind: str
     start: float
@@ -150,6 +143,7 @@ class RoleMetrics:
     tasks_done: int = 0
     traps: int = 0
     points: dict[str, int] = field(default_factory=dict)  # choices / tasks / traps, this role's own
+    paused: float = 0.0  # seconds its session stood paused (not on the timeline: game time)
 
     def total(self, kind: str) -> float:
         return sum(s.duration for s in self.segments if s.kind == kind)
@@ -184,10 +178,13 @@ class SessionMetrics:
     interventions: list[Intervention]
     critical_path: list[CriticalStep]
     held_up: dict[str, float]  # role (or "" when nobody is named) -> seconds others waited on it
+    paused: float = 0.0  # seconds the session stood paused (wall time, left out of every figure)
+    team_events: list[tuple[str, str, float]] = field(default_factory=list)  # (id, title, at)
 
     @property
     def duration(self) -> float:
-        return self.ended_at - self.started_at
+        """Seconds of play: from the start to the last event, paused spans excluded."""
+        return self.ended_at - self.started_at - self.paused
 
     @property
     def date(self) -> str:
@@ -223,10 +220,17 @@ class _Replay:
         self.traps: list[TrapRecord] = []
         self.tasks: dict[str, TaskRecord] = {}
         self.interventions: list[Intervention] = []
-        self.paused_at: float | None = None
+        self.paused_at: float | None = None  # wall time the open pause began
+        self.pause_t = 0.0  # ... and its game time
         self.visited: set[tuple[str, str]] = set()
         self.points: dict[str, dict[str, int]] = {}
+        self.team_events: list[tuple[str, str, float]] = []
         self.t0 = events[0].at if events else 0.0
+
+    def game_time(self, at: float) -> float:
+        """Seconds of play at wall time ``at``, by the state folded so far (before the event at ``at``)."""
+        st = self.state
+        return st.game_now(at) - self.t0 - st.paused_total
 
     # timelines -----------------------------------------------------------------------------
 
@@ -240,19 +244,18 @@ class _Replay:
             segs.append(Segment(kind, start, end, task))
 
     def advance(self, t: float) -> None:
-        """Credit the time since the previous event to each role's status as it was then."""
+        """Credit the game time since the previous event to each role's status as it was then
+        (a pause adds nothing: game time stands still)."""
         st, prev = self.state, self.prev_t
         self.prev_t = t if prev is None else max(prev, t)
         if prev is None or t <= prev or st.status in ("new", "ended", "stuck", "abandoned"):
             return
-        a, b = prev - self.t0, t - self.t0
+        a, b = prev, t
         for role, rs in st.roles.items():
-            if st.status == "paused":
-                self._add(role, "paused", a, b, rs.task)
-            elif rs.waiting is not None:
+            if rs.waiting is not None:
                 self._add(role, "waiting", a, b, rs.waiting.task)
             elif rs.task is not None:
-                lock_end = min(b, max(a, rs.locked_until - self.t0))
+                lock_end = min(b, max(a, self.game_time(rs.locked_until)))
                 self._add(role, "locked", a, lock_end, rs.task)
                 self._add(role, "working", lock_end, b, rs.task)
 
@@ -262,7 +265,7 @@ class _Replay:
         w = self.open_waits.pop(role, None)
         if w is not None:
             start, task, blockers, missing = w
-            self.waits.append(WaitRecord(role, task, start, t - self.t0, blockers, missing, released_by))
+            self.waits.append(WaitRecord(role, task, start, t, blockers, missing, released_by))
 
     def _close_all_waits(self, t: float) -> None:
         for role in list(self.open_waits):
@@ -273,8 +276,9 @@ class _Replay:
     def run(self) -> None:
         st, s = self.state, self.s
         for e in self.events:
-            self.advance(e.at)
-            d, kind, t = e.data, e.kind, e.at - self.t0
+            t = self.game_time(e.at)
+            self.advance(t)
+            d, kind = e.data, e.kind
             if kind in TURN_KINDS:
                 self.actor, self.turn_completed = e.role, None
             apply_event(st, e)
@@ -282,7 +286,7 @@ class _Replay:
                 self.segments = {r: [] for r in st.roles}
                 self.points = {r: {} for r in st.roles}
             elif kind == "task_opened":
-                self._close_wait(d["role"], e.at, self.actor)
+                self._close_wait(d["role"], t, self.actor)
                 self.visited.add((d["task"], d["node"]))
                 self.tasks[d["task"]] = TaskRecord(
                     d["task"],
@@ -302,10 +306,10 @@ class _Replay:
                 key = (d["task"], tuple(d["blockers"]), tuple(d["missing"]))
                 current = self.open_waits.get(role)
                 if current is None or current[1:] != key:
-                    self._close_wait(role, e.at, self.actor)
+                    self._close_wait(role, t, self.actor)
                     self.open_waits[role] = (t, *key)
             elif kind == "role_finished":
-                self._close_wait(d["role"], e.at, self.actor)
+                self._close_wait(d["role"], t, self.actor)
             elif kind == "choice_made":
                 self._credit(d["role"], "choices", d["points"])
             elif kind == "trap_sprung":
@@ -347,31 +351,35 @@ class _Replay:
                 self.interventions.append(Intervention("hint", t, d["role"], d["text"]))
             elif kind == "task_skipped":
                 self.interventions.append(Intervention("skip", t, d["role"], d["task"]))
+            elif kind == "team_event":
+                self.team_events.append((d["event"], s.events[d["event"]].title, t))
             elif kind == "session_paused":
-                self.paused_at = t
+                self.paused_at = e.at
+                self.pause_t = t
             elif kind == "session_unpaused":
-                self._end_pause(t)
+                self._end_pause(e.at)
             elif kind == "session_abandoned":
-                self._end_pause(t)
+                self._end_pause(e.at)
                 self.interventions.append(Intervention("abandon", t, None, d.get("reason", "")))
-                self._close_all_waits(e.at)
+                self._close_all_waits(t)
             elif kind == "session_resumed":
                 self.interventions.append(Intervention("resume", t))
             elif kind == "ending_reached":
-                self._close_all_waits(e.at)
+                self._close_all_waits(t)
         if self.paused_at is not None and self.events:
-            self._end_pause(self.events[-1].at - self.t0)
+            self._end_pause(self.events[-1].at)
         if self.events:
-            self._close_all_waits(self.events[-1].at)
+            self._close_all_waits(self.game_time(self.events[-1].at))
 
     def _credit(self, role: str, part: str, points: int) -> None:
         if points:
             bucket = self.points[role]
             bucket[part] = bucket.get(part, 0) + points
 
-    def _end_pause(self, t: float) -> None:
+    def _end_pause(self, at: float) -> None:
+        """A pause is recorded at the game time it began, lasting the wall time it stood."""
         if self.paused_at is not None:
-            self.interventions.append(Intervention("pause", self.paused_at, None, "", t - self.paused_at))
+            self.interventions.append(Intervention("pause", self.pause_t, None, "", at - self.paused_at))
             self.paused_at = None
 
 
@@ -409,6 +417,8 @@ def session_metrics(
     replay = _Replay(scenario, events)
     replay.run()
     st = replay.state  # a live session's time runs to its last event, never to "now"
+    # a log that stops mid-pause (a live session) counts its open pause as paused too
+    paused = st.paused_total + (st.now - st.paused_at if st.paused_at is not None else 0.0)
     who = dict(st.players) if players is None else {**st.players, **players}
     roles: dict[str, RoleMetrics] = {}
     for role_id, rs in st.roles.items():
@@ -420,6 +430,7 @@ def session_metrics(
             rs.tasks_done,
             rs.traps,
             dict(replay.points.get(role_id, {})),
+            paused,
         )
     held: dict[str, float] = {}
     for w in replay.waits:
@@ -455,6 +466,8 @@ def session_metrics(
         interventions=replay.interventions,
         critical_path=critical_path(tasks),
         held_up=dict(sorted(held.items(), key=lambda kv: -kv[1])),
+        paused=paused,
+        team_events=replay.team_events,
     )
 
 

@@ -27,6 +27,13 @@ hint_given         role, text
 task_skipped       role, task   (facilitator; followed by task_completed outcome "skipped")
 session_paused / session_unpaused / session_abandoned / session_resumed
 =================  ==========================================================================
+
+Game time. A pause freezes the game: while paused nothing runs out, and on ``session_unpaused``
+the fold moves every running lock-out's end and every wait's start later by the paused span, so
+lock-outs, waits and the rules' own checks (all compared with wall time) resume exactly where
+they stopped. :meth:`State.game_now` and :meth:`State.elapsed` give the clock players see.
+The events themselves never change: a log folds to the same state it always did, only the
+meaning of a pause is applied here.
 """
 
 from __future__ import annotations
@@ -103,6 +110,8 @@ class State:
     fired: list[str] = field(default_factory=list)
     sprung: list[str] = field(default_factory=list)
     ending: str | None = None
+    paused_at: float | None = None  # when the current pause began (None: not paused)
+    paused_total: float = 0.0  # seconds spent paused before the current pause
 
     def copy(self) -> State:
         return State(
@@ -124,11 +133,24 @@ class State:
             list(self.fired),
             list(self.sprung),
             self.ending,
+            self.paused_at,
+            self.paused_total,
         )
 
     @property
     def over(self) -> bool:
         return self.status in ("ended", "stuck", "abandoned")
+
+    def game_now(self, now: float) -> float:
+        """``now`` as the game sees it: the moment of the pause while paused, otherwise ``now``.
+        Compare lock-out ends and wait starts with this, never with the wall clock."""
+        return self.paused_at if self.paused_at is not None else now
+
+    def elapsed(self, now: float) -> float:
+        """Seconds of play since the start, paused spans excluded (a finished session stops at
+        its last event)."""
+        end = self.now if self.over else self.game_now(now)
+        return max(0.0, end - self.started_at - self.paused_total)
 
 
 def _add_score(state: State, part: str, points: int) -> None:
@@ -242,7 +264,35 @@ def _status(status: str) -> Callable[[State, Event], None]:
     return apply
 
 
+def _session_paused(state: State, event: Event) -> None:
+    state.status = "paused"
+    state.paused_at = event.at
+
+
+def _end_pause(state: State, at: float) -> None:
+    """Shift what runs in game time by the paused span, so the game continues where it stopped."""
+    paused_at = state.paused_at
+    if paused_at is None:
+        return
+    span = max(0.0, at - paused_at)
+    state.paused_at = None
+    state.paused_total += span
+    if not span:
+        return
+    for role in state.roles.values():
+        if role.locked_until > paused_at:  # a lock-out that had run out stays run out
+            role.locked_until += span
+        if role.waiting is not None:
+            role.waiting = role.waiting._replace(since=role.waiting.since + span)
+
+
+def _session_unpaused(state: State, event: Event) -> None:
+    _end_pause(state, event.at)
+    state.status = "active"
+
+
 def _session_abandoned(state: State, event: Event) -> None:
+    _end_pause(state, event.at)  # ended while paused: the pause is not play time either
     state.status = "abandoned"
     for role in state.roles.values():
         _stop_waiting(role, event.at)
@@ -268,8 +318,8 @@ _APPLY: dict[str, Callable[[State, Event], None]] = {
     "team_event": _team_event,
     "ending_reached": _ending_reached,
     "session_stuck": _status("stuck"),
-    "session_paused": _status("paused"),
-    "session_unpaused": _status("active"),
+    "session_paused": _session_paused,
+    "session_unpaused": _session_unpaused,
     "session_abandoned": _session_abandoned,
 }
 

@@ -8,6 +8,7 @@ whom they wait for), and the first ending whose condition holds ends the session
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -336,7 +337,7 @@ class _Turn:
         if action.node is not None and action.node != node_id:
             raise RuleViolation("这个选择已经过时（画面已更新），请重新选择")
         if self.now < rs.locked_until:
-            left = int(rs.locked_until - self.now + 0.999)
+            left = math.ceil(rs.locked_until - self.now)  # a countdown, rounded as every screen shows it
             raise RuleViolation(f"{s.role_name(action.role)} 被锁定中，还需等待 {left} 秒")
         choices = s.node(task_id, node_id).choices
         gates = s.choice_gates[(task_id, node_id)]

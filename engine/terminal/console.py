@@ -11,10 +11,13 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from engine.present.view import RoleView, format_duration, role_view, team_view, trap_consequences
-from engine.review.metrics import PART_NAMES
+from engine.present import labels
+from engine.present.inputs import Refused, parse_line
+from engine.present.notes import Note, notes
+from engine.present.results import results
+from engine.present.view import TeamView, team_view
 from engine.rules.state import Event
-from engine.rules.step import Choose, Hint, Pause, RuleViolation, Skip, Unpause
+from engine.rules.step import RuleViolation
 from engine.session.live import Session
 from engine.store.db import StoreError
 
@@ -27,7 +30,8 @@ HELP = """\
 主持人命令：
   !hint 角色号      给该角色一个提示
   !skip 角色号      跳过该角色当前的任务（记入审计日志，不得分）
-  !pause / !go      暂停 / 继续
+  !pause / !go      暂停（时钟、等待和锁定都停下）/ 继续
+  !end              结束会话（记为“已放弃”，结果仍会显示）
 """
 
 
@@ -60,83 +64,63 @@ class TextPlay:
         self.say()
         self.say("输入 h 查看操作说明。")
 
-    def render(self) -> list[RoleView]:
+    def team(self) -> TeamView:
         sess = self.session
-        now = sess.clock.now()
-        team = team_view(sess.scenario, sess.state, now)
+        return team_view(sess.scenario, sess.state, sess.clock.now())
+
+    def render(self) -> TeamView:
+        team = self.team()
         bar = _bar(team.done, team.total)
         counters = "".join(f" │ {label} {value}" for label, value in team.counters)
         self.say()
+        if team.paused:
+            self.say(f"══ {labels.PAUSED_TITLE}（{labels.PAUSED_TEXT}）══")
         self.say(
-            f"── 用时 {format_duration(team.elapsed)} │ 得分 {team.score}{counters}"
+            f"── 用时 {team.clock}{'（已暂停）' if team.paused else ''} │ 得分 {team.score}{counters}"
             f" │ 进度 {bar} {team.done}/{team.total} ──"
         )
-        views = team.roles
-        for n, view in enumerate(views, start=1):
+        for n, view in enumerate(team.roles, start=1):
             self.say(f"[{n}] {view.headline()}")
             if view.status in ("active", "locked"):
                 for line in view.text.strip().splitlines():
                     self.say(f"    {line}")
                 for c in view.choices:
                     self.say(f"      {c.number}. {c.text}")
-        return views
+        return team
 
     def report(self, events: list[Event]) -> None:
-        """Tell the team what just happened: feedback, traps with their history, team events."""
+        """Tell the team what just happened: the notes every front-end shows, then the feed's
+        task completions (the one thing a terminal has no bar for)."""
         s = self.session.scenario
+        for note in notes(s, events):
+            self.note(note)
         for e in events:
-            d = e.data
-            if e.kind == "choice_made":
-                choice = s.choice(d["task"], d["node"], d["choice"])
-                if choice.feedback:
-                    self.say(f"  → {choice.feedback.strip()}")
-            elif e.kind == "trap_sprung":
-                trap = s.traps[d["trap"]].trap
-                bites = trap_consequences(s, e)
-                self.say()
-                self.say(f"⚠ 陷阱：{trap.title}" + (f"（{'；'.join(bites)}）" if bites else ""))
-                self.say(f"  历史讲解：{trap.explanation.strip()}")
-                if trap.source:
-                    self.say(f"  出处：{trap.source}")
-            elif e.kind == "team_event":
-                ev = s.events[d["event"]]
-                self.say()
-                self.say(f"📢 {ev.title}")
-                self.say(f"  {ev.text.strip()}")
-            elif e.kind == "task_cancelled":
-                self.say(f"  《{s.tasks[d['task']].title}》被迫中断")
-            elif e.kind == "hint_given":
-                self.say(f"  💡 提示（{s.role_name(e.role or '')}）：{d['text']}")
-            elif e.kind == "task_completed":
-                self.say(f"  ✓ {s.role_name(e.role or '')} 完成《{s.tasks[d['task']].title}》")
+            if e.kind == "task_completed" and e.data["outcome"] != "skipped":
+                self.say(f"  ✓ {s.role_name(e.role or '')} 完成《{s.tasks[e.data['task']].title}》")
+
+    def note(self, note: Note) -> None:
+        first, *rest = note.lines()
+        if note.kind in ("trap", "event"):
+            self.say()
+        self.say(f"{_MARK.get(note.kind, '')}{first}")
+        for line in rest:
+            self.say(f"  {line}")
 
     def summary(self) -> None:
         sess = self.session
-        s, st = sess.scenario, sess.state
+        r = results(sess.scenario, sess.events, sess.id)
         self.say()
-        if st.ending:
-            ending = s.endings[st.ending]
-            self.say(f"══ 结局：{ending.title} ══")
-            self.say(ending.text.strip())
-        elif st.status == "stuck":
-            self.say("══ 团队陷入僵局：没有角色能继续行动（场景设计有问题，请用 verify 检查）══")
-        else:
-            self.say("══ 会话已结束 ══")
-        parts = "，".join(f"{PART_NAMES.get(k, k)} {v:+d}" for k, v in st.score_parts.items() if v)
-        self.say(f"总分：{st.score}（{parts or '无'}）    用时：{format_duration(st.now - st.started_at)}")
+        self.say(f"══ {r.heading} ══")
+        self.say(r.text)
+        self.say(f"{r.score_line}    {r.duration_line}")
         self.say("各角色：")
-        for role_id in self.roles:
-            rs = st.roles[role_id]
-            view = role_view(s, st, role_id, st.now)
-            self.say(
-                f"  {view.name}（{view.player}）：完成任务 {view.tasks_done}/{view.tasks_total}，"
-                f"落入陷阱 {rs.traps} 次，等待 {format_duration(rs.waited_total)}"
-            )
-        if st.sprung:
+        for role in r.roles:
+            done, traps, waited = role.cells()
+            self.say(f"  {role.who}：{done}，{traps}，{waited}")
+        if r.traps:
             self.say("本局遇到的陷阱：")
-            for trap_id in st.sprung:
-                trap = s.traps[trap_id].trap
-                self.say(f"  · {trap.title}：{trap.explanation.strip()}")
+            for trap in r.traps:
+                self.say(f"  · {trap.title}（{sess.scenario.role_name(trap.role or '')}）：{trap.body}")
 
     # --- the loop ----------------------------------------------------------------------
 
@@ -156,28 +140,31 @@ class TextPlay:
         db = f" --db {self.db_hint}" if self.db_hint else ""
         self.say(f"进度已保存。继续游戏：python play.py resume {self.session.id}{db}")
 
-    def run(self, show_intro: bool = True) -> int:
+    def run(self, show_intro: bool = True, fresh: bool = False) -> int:
+        """Play until the end or the end of input. ``fresh``: a session just started, whose
+        start may already have announced something (a team event at the start)."""
         if show_intro:
             self.intro()
+        if fresh:
+            self.report(self.session.events)
         while True:
-            st = self.session.state
-            if st.over:
+            if self.session.state.over:
                 self.summary()
                 return 0
-            views = self.render()
-            if st.status == "paused":
+            team = self.render()
+            if team.paused:
                 prompt = "会话已暂停。输入 !go 继续："
             else:
-                ready = [n for n, v in enumerate(views, start=1) if v.status == "active"]
-                locked = [v for v in views if v.status == "locked"]
+                ready = [v for v in team.roles if v.status == "active"]
+                locked = [v for v in team.roles if v.status == "locked"]
                 if not ready and locked:
                     wait = min(v.locked_seconds for v in locked)
-                    self.say(f"（所有能行动的角色都在锁定中，等待 {int(wait + 0.999)} 秒……）")
+                    self.say(f"（所有能行动的角色都在锁定中，等待 {labels.seconds_left(wait)} 秒……）")
                     self.session.clock.sleep(wait)
                     continue
                 if len(ready) == 1:
-                    v = views[ready[0] - 1]
-                    prompt = f"请 {v.name}（{v.player}）选择 [1-{len(v.choices)}]："
+                    v = ready[0]
+                    prompt = f"请 {v.who} 选择 [1-{len(v.choices)}]："
                 else:
                     prompt = "请输入 角色号 选项号（如 “1 2”），h 帮助："
             line = self.read(prompt)
@@ -185,84 +172,34 @@ class TextPlay:
                 self.resume_hint()
                 return 0
             try:
-                if not self.handle(line, views):
+                if not self.handle(line, team):
                     self.resume_hint()
                     return 0
-            except RuleViolation as exc:
+            except (Refused, RuleViolation) as exc:
                 self.say(f"✗ {exc}")
             except StoreError as exc:
                 self.say(f"✗ 无法保存：{exc}")
                 return 1
 
-    def handle(self, line: str, views: list[RoleView]) -> bool:
+    def handle(self, line: str, team: TeamView) -> bool:
         """Carry out one input line; False means quit."""
-        if not line:
-            return True
-        if line in ("q", "quit", "exit", "退出"):
+        command = parse_line(line, team)
+        if command.kind == "quit":
             return False
-        if line in ("h", "help", "?", "帮助"):
+        if command.kind == "help":
             self.say(HELP)
-            return True
-        if line == "s":
-            return True
-        if line.startswith("!"):
-            self.facilitator(line[1:].split(), views)
-            return True
-        parts = line.replace(".", " ").replace(",", " ").split()
-        if not all(p.isdigit() for p in parts) or len(parts) not in (1, 2):
-            self.say("✗ 看不懂这个输入；请输入 “角色号 选项号”，或 h 查看帮助")
-            return True
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 1:
-            ready = [v for v in views if v.status == "active"]
-            if len(ready) != 1:
-                self.say("✗ 现在有多个角色可以行动，请输入 “角色号 选项号”")
-                return True
-            view, pick = ready[0], numbers[0]
-        else:
-            if not 1 <= numbers[0] <= len(views):
-                self.say(f"✗ 角色号应在 1 到 {len(views)} 之间")
-                return True
-            view, pick = views[numbers[0] - 1], numbers[1]
-        if view.status == "waiting" and view.wait:
-            self.say(f"✗ {view.name} 还在{view.wait.sentence()}")
-            return True
-        if view.status not in ("active", "locked"):
-            self.say(f"✗ {view.name} 现在没有可做的任务")
-            return True
-        match = [c for c in view.choices if c.number == pick]
-        if not match:
-            self.say(f"✗ {view.name} 没有第 {pick} 项；请在 1 到 {len(view.choices)} 之间选择")
-            return True
-        events = self.session.act(Choose(view.role, match[0].index, view.node))
-        self.report(events)
+        elif command.kind == "act" and command.action is not None:
+            events = self.session.act(command.action)
+            self.report(events)
+            kinds = {e.kind for e in events}
+            if "session_paused" in kinds:
+                self.say(f"{labels.PAUSED_TITLE}。")
+            elif "session_unpaused" in kinds:
+                self.say("会话继续：从暂停处接着计时。")
         return True
 
-    def facilitator(self, words: list[str], views: list[RoleView]) -> None:
-        if not words:
-            self.say("✗ 主持人命令：!hint 角色号 / !skip 角色号 / !pause / !go")
-            return
-        cmd = words[0]
-        if cmd == "pause":
-            self.session.act(Pause())
-            self.say("会话已暂停。")
-            return
-        if cmd in ("go", "continue", "unpause"):
-            self.session.act(Unpause())
-            self.say("会话继续。")
-            return
-        if cmd in ("hint", "skip") and len(words) == 2 and words[1].isdigit():
-            n = int(words[1])
-            if not 1 <= n <= len(views):
-                self.say(f"✗ 角色号应在 1 到 {len(views)} 之间")
-                return
-            role = views[n - 1].role
-            events = self.session.act(Hint(role) if cmd == "hint" else Skip(role))
-            if cmd == "skip":
-                self.say(f"主持人跳过了 {views[n - 1].name} 的当前任务（已记入日志）。")
-            self.report(events)
-            return
-        self.say("✗ 主持人命令：!hint 角色号 / !skip 角色号 / !pause / !go")
+
+_MARK = {"hint": "💡 ", "event": "📢 ", "feedback": "  → ", "skip": "  ", "cancel": "  ", "remedial": "  "}
 
 
 def _bar(done: int, total: int, width: int = 12) -> str:
@@ -276,5 +213,6 @@ def play(
     out: TextIO | None = None,
     db_hint: str = "",
     intro: bool = True,
+    fresh: bool = False,
 ) -> int:
-    return TextPlay(session, inp or sys.stdin, out or sys.stdout, db_hint).run(intro)
+    return TextPlay(session, inp or sys.stdin, out or sys.stdout, db_hint).run(intro, fresh)

@@ -3,13 +3,18 @@
 Modules, one concept each:
 
 - ``fonts``: find a CJK font (the bundled Noto Sans CJK package, or a system font) or fail clearly
-- ``text``: wrap Chinese by character (with line-start/-end rules) and cache rendered blocks
+- ``typeset``: wrap Chinese by character (with line-start/-end rules) and cache rendered blocks
 - ``theme``: palette and sizes that scale with the window
-- ``widgets``: buttons, text fields, scrolling text, modal boxes
-- ``app``: the window, the frame loop and the scene manager
-- ``timeline``: the per-role session timeline computed from events (no drawing)
-- ``chart``: draws that timeline on the results screen
-- ``scenes/``: title, choose, setup, play, results (one module each)
+- ``widgets``: buttons, text fields, scrolling text, modal boxes; ``datagrid``: tables and pages
+- ``scene``: the base of every screen; ``app``: the window, the frame loop and the scene manager
+- ``scenes/``: title, choose, setup, play, results, review, host (one module each), listed by name
+  in ``scenes/__init__.py`` so that no scene imports another
+- ``popups``: the play screen's pop-ups (notes, the paused veil, the facilitator's menu)
+- ``chart``: draws the session timeline (:mod:`engine.present.timeline`); ``debrief``: the
+  review's debrief pages
+- ``shots`` / ``screens``: headless screenshots of every screen; ``graph_png``: the scenario map as PNG
+
+What the screens say comes from :mod:`engine.present`; this package only draws it.
 """
 
 import os

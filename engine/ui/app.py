@@ -3,6 +3,8 @@
 ``App.frame()`` runs one frame: dispatch queued events, update, draw, flip. ``run()`` repeats
 it at up to 60 fps until the window closes. Tests post pygame events and call ``frame()``.
 The frame loop does no I/O: the store is written only inside ``Session.act`` when a player acts.
+Scenes are shown by name (``app.show("play", session=...)``) from the registry in
+:mod:`engine.ui.scenes`, so no scene imports another.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pygame
 
@@ -18,6 +21,8 @@ from engine.present.i18n import Script, check
 from engine.session.clock import Clock, SystemClock
 from engine.store.db import Store
 from engine.ui.fonts import Fonts, load_fonts
+from engine.ui.scene import Scene
+from engine.ui.scenes import SCENES
 from engine.ui.theme import IVORY, Theme
 from engine.ui.typeset import TextCache
 from engine.ui.widgets import Target, Ui
@@ -43,35 +48,6 @@ class Settings:
         return "zh-Hant" if self.traditional else "zh-Hans"
 
 
-class Scene:
-    """One screen. Override what you need; ``draw`` registers click targets through ``ui``."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    def enter(self) -> None:
-        pass
-
-    def leave(self) -> None:
-        """The scene is replaced or the window closes: release what it holds."""
-
-    def update(self, now: float) -> None:
-        pass
-
-    def draw(self, ui: Ui) -> None:
-        pass
-
-    def on_button(self, name: str) -> None:
-        pass
-
-    def on_key(self, event: pygame.event.Event) -> bool:
-        """Handle a key; True if used (otherwise the targets' hot keys get it)."""
-        return False
-
-    def on_text(self, text: str) -> None:
-        pass
-
-
 class App:
     """Owns the window, fonts, text cache, store and clock; shows one scene at a time."""
 
@@ -95,9 +71,7 @@ class App:
         self.ui = Ui(self.screen, self.text, Theme.for_size(*self.screen.get_size()))
         self._pressed: Target | None = None
         self.ticker = pygame.time.Clock()
-        from engine.ui.scenes.title import TitleScene  # scenes import App; import here to avoid a cycle
-
-        self.scene: Scene = TitleScene(self)
+        self.scene: Scene = SCENES["title"](self)
         self.scene.enter()
 
     # --- window -------------------------------------------------------------------------
@@ -123,6 +97,12 @@ class App:
 
     # --- scenes -------------------------------------------------------------------------
 
+    def show(self, name: str, **kwargs: Any) -> Scene:
+        """Build the scene registered as ``name`` (with ``kwargs``) and switch to it."""
+        scene = SCENES[name](self, **kwargs)
+        self.go(scene)
+        return scene
+
     def go(self, scene: Scene) -> None:
         self.scene.leave()
         self.scene = scene
@@ -132,9 +112,7 @@ class App:
         scene.enter()
 
     def title(self) -> None:
-        from engine.ui.scenes.title import TitleScene
-
-        self.go(TitleScene(self))
+        self.show("title")
 
     # --- the loop -----------------------------------------------------------------------
 

@@ -22,15 +22,20 @@ from engine.session.live import Session, assign_roles
 from engine.store.db import Store
 from engine.tools.bots import Policy, pick_choice, play_bot_session
 from engine.ui.app import App, Settings
-from engine.ui.scenes.choose import ChooseScene
 from engine.ui.scenes.host import HostScene
 from engine.ui.scenes.play import PlayScene
-from engine.ui.scenes.results import ResultsScene
-from engine.ui.scenes.review import ReviewScene
 from engine.ui.scenes.setup import SetupScene
+from engine.ui.screens import SCREENS
 
-SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
+
+
+class NotInScenario(ValueError):
+    """The scenario has nothing to show on this screen (e.g. no choice with feedback)."""
+
+
+def has_feedback(scenario: Scenario) -> bool:
+    return any(c.feedback for t in scenario.data.tasks for n in t.nodes for c in n.choices)
 
 
 def take(
@@ -38,9 +43,11 @@ def take(
 ) -> Path:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    if scene not in SCENES:
-        raise ValueError(f"没有这个画面：{scene}；可选：{'、'.join(SCENES)}")
+    if scene not in SCREENS:
+        raise ValueError(f"没有这个画面：{scene}；可选：{'、'.join(SCREENS)}")
     scenario = load_scenario(scenario_path)
+    if scene == "feedback" and not has_feedback(scenario):
+        raise NotInScenario(f"{scenario.title} 没有带反馈（feedback）的选择")
     clock = ManualClock()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "shots.db", synchronous="OFF")
@@ -54,10 +61,10 @@ def take(
         app = App(store, settings, clock)
         try:
             if scene == "choose":
-                app.go(ChooseScene(app))
+                app.show("choose")
             elif scene == "setup":
-                setup = SetupScene(app, scenario)
-                app.go(setup)
+                setup = app.show("setup", scenario=scenario)
+                assert isinstance(setup, SetupScene)
                 setup.team.value = "红星小组"
                 for field, name in zip(setup.players, players[:3], strict=False):
                     field.value = name
@@ -66,11 +73,11 @@ def take(
                 _host(app, scenario)
             elif scene == "review":
                 _review_store(scenario, store)
-                app.go(ReviewScene(app, tab="debrief"))
+                app.show("review", tab="debrief")
             elif scene != "title":
                 session = Session.start(scenario, store, "红星小组", assignment, clock)
-                play = PlayScene(app, session)
-                app.go(play)
+                play = app.show("play", session=session)
+                assert isinstance(play, PlayScene)
                 rng = random.Random(1)
 
                 def step_safe() -> bool:
@@ -96,6 +103,16 @@ def take(
                     _spring_trap(session, play)
                     while play.queue and play.queue[0].kind != "trap":
                         play.queue.pop(0)
+                elif scene == "feedback":
+                    while step_safe() and not any(n.kind == "feedback" for n in play.queue):
+                        play.queue.clear()
+                    play.queue[:] = [n for n in play.queue if n.kind == "feedback"]
+                elif scene == "paused":
+                    step_safe()
+                    play.queue.clear()
+                    clock.advance(37)
+                    play.facilitator("pause")
+                    clock.advance(600)  # the clock on screen must not have moved
                 elif scene == "event":
                     while step_safe() and not any(n.kind == "event" for n in play.queue):
                         play.queue.clear()
@@ -104,7 +121,7 @@ def take(
                     _spring_trap(session, play)
                     while step_safe():
                         pass
-                    app.go(ResultsScene(app, session))
+                    app.show("results", session=session)
             app.frame()
             app.frame()
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -117,8 +134,8 @@ def take(
 
 def _host(app: App, scenario: Scenario) -> None:
     """The set-up screen's phone button, then a second team; the server stops with the app."""
-    setup = SetupScene(app, scenario)
-    app.go(setup)
+    setup = app.show("setup", scenario=scenario)
+    assert isinstance(setup, SetupScene)
     setup.team.value = "红星小组"
     setup.on_button("phones")
     host = app.scene

@@ -27,13 +27,14 @@ from typing import Any, Protocol
 from engine.format.loader import load_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
+from engine.present.inputs import facilitator
 from engine.rules.state import Event
-from engine.rules.step import Abandon, Action, Choose, Hint, Pause, RuleViolation, Skip, Unpause
+from engine.rules.step import Action, Choose, RuleViolation
 from engine.session.clock import Clock, SystemClock
 from engine.session.live import Session, assign_roles
 from engine.store.db import Store, StoreError
 from engine.web import messages as m
-from engine.web.payloads import note_for, notes, phone_play, team_public
+from engine.web.payloads import notes, phone_play, team_public
 from engine.web.seats import TeamRow, WebTables, new_token, token_hash
 
 RECENT_ACTIONS = 32  # replies remembered per seat, so a resent action is answered, not redone
@@ -327,10 +328,7 @@ class Hub:
     def _extend_notes(self, team: Team, events: list[Event]) -> None:
         assert team.session is not None and team.scenario is not None
         first = team.session.state.seq - len(events) + 1
-        for i, event in enumerate(events):
-            note = note_for(team.scenario, event, first + i)
-            if note is not None:
-                team.notes.append(note)
+        team.notes.extend(notes(team.scenario, events, first))  # one action's notes at once
 
     # --- organizer -------------------------------------------------------------------------
 
@@ -365,18 +363,7 @@ class Hub:
             return _error("not_started", "这个队伍还没开始", msg.aid)
         if msg.op in ("hint", "skip") and msg.role not in team.session.scenario.roles:
             return _error("rule", "请选择一个角色", msg.aid)
-        action: Action
-        if msg.op == "pause":
-            action = Pause()
-        elif msg.op == "unpause":
-            action = Unpause()
-        elif msg.op == "hint":
-            action = Hint(msg.role)
-        elif msg.op == "skip":
-            action = Skip(msg.role)
-        else:
-            action = Abandon("主持人结束")
-        return self._apply(team, action, msg.aid)
+        return self._apply(team, facilitator(msg.op, msg.role), msg.aid)
 
     def start(self, team: Team, aid: str = "") -> dict[str, Any]:
         """Start the team's session: picked roles kept, the rest shared out among the players."""

@@ -1,9 +1,16 @@
-"""What the host sends: plain JSON-ready dicts built from the shared views (:mod:`engine.present.view`).
+"""What the host sends: the presentation layer's views, notes and results as JSON-ready dicts.
+
+Nothing is decided here that a screen shows: words, labels, rounding and the notes come from
+:mod:`engine.present`, and the pages render them as sent. The one thing a page computes is the
+ticking of clocks between two updates (``ticking`` says whether they run; a paused session's
+clocks stand still), with the same rules as :mod:`engine.present.labels` (clock rounded down,
+countdown rounded up).
 
 Privacy is decided here. ``role_payload`` (brief, task text, choices) goes only to the phones
 holding that role. ``team_public`` is what everyone in the room may see anyway, because the
-projector shows it: names, status lines, progress, score, clock and the team feed; it never
-carries node text, goals or choices.
+projector shows it: names, status lines, progress, score, clock, the team feed and, once the
+session is over, its results; it never carries node text, goals or choices. Notes carry the role
+they are for (:func:`engine.present.notes.for_roles` decides who sees them).
 """
 
 from __future__ import annotations
@@ -11,7 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from engine.format.scenario import Scenario
-from engine.present.view import RoleView, role_view, team_view, trap_consequences
+from engine.present import labels
+from engine.present import notes as present_notes
+from engine.present.notes import Note
+from engine.present.results import Results, results
+from engine.present.view import RoleView, TeamView, role_view, team_view
 from engine.rules.state import Event, State
 
 NOTES_KEPT = 12
@@ -24,10 +35,15 @@ def _public_role(view: RoleView) -> dict[str, Any]:
         "name": view.name,
         "title": view.title,
         "player": view.player,
+        "who": view.who,
         "status": view.status,
+        "status_label": view.status_label,
+        "situation": view.situation(),
+        "short": view.short(),
         "task_title": view.task_title,
         "wait": {"sentence": wait.sentence(), "seconds": round(wait.seconds, 1)} if wait else None,
         "locked": round(view.locked_seconds, 1),
+        "locked_left": view.locked_left,
         "done": view.tasks_done,
         "total": view.tasks_total,
         "traps": view.traps,
@@ -47,17 +63,63 @@ def role_payload(scenario: Scenario, view: RoleView) -> dict[str, Any]:
     }
 
 
+def note_payload(note: Note) -> dict[str, Any]:
+    return {
+        "seq": note.seq,
+        "kind": note.kind,
+        "role": note.role,
+        "kicker": note.kicker,
+        "title": note.title,
+        "body": note.body,
+        "body_label": note.body_label,
+        "facts": list(note.facts),
+        "source": note.source,
+    }
+
+
+def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[dict[str, Any]]:
+    """The notes of ``events`` (one action's, or the whole log from ``first_seq`` 1)."""
+    return [note_payload(n) for n in present_notes.notes(scenario, events, first_seq)]
+
+
+def results_payload(r: Results) -> dict[str, Any]:
+    return {
+        "status": r.status,
+        "heading": r.heading,
+        "text": r.text,
+        "score": r.score,
+        "score_line": r.score_line,
+        "duration": round(r.duration, 1),
+        "duration_line": r.duration_line,
+        "roles": [{"id": x.role, "who": x.who, "cells": list(x.cells())} for x in r.roles],
+        "traps": [note_payload(n) for n in r.traps],
+    }
+
+
+def _team(view: TeamView) -> dict[str, Any]:
+    return {
+        "status": view.status,
+        "status_label": view.status_label,
+        "paused": view.paused,
+        "paused_title": labels.PAUSED_TITLE if view.paused else "",
+        "paused_text": labels.PAUSED_TEXT if view.paused else "",
+        "ticking": view.ticking,
+        "score": view.score,
+        "elapsed": round(view.elapsed, 1),
+        "clock": view.clock,
+        "done": view.done,
+        "total": view.total,
+        "counters": [{"label": label, "value": value} for label, value in view.counters],
+        "roles": [_public_role(v) for v in view.roles],
+        "recent": view.recent,
+    }
+
+
 def team_public(scenario: Scenario, state: State, events: list[Event], now: float) -> dict[str, Any]:
     team = team_view(scenario, state, now, events)
     ending = scenario.endings[team.ending] if team.ending else None
     return {
-        "status": team.status,
-        "score": team.score,
-        "elapsed": round(team.elapsed, 1),
-        "done": team.done,
-        "total": team.total,
-        "roles": [_public_role(v) for v in team.roles],
-        "recent": team.recent,
+        **_team(team),
         "ending": {"title": ending.title, "text": ending.text.strip()} if ending else None,
         "traps": [
             {
@@ -66,90 +128,7 @@ def team_public(scenario: Scenario, state: State, events: list[Event], now: floa
             }
             for t in state.sprung
         ],
-    }
-
-
-def trap_lines(scenario: Scenario, event: Event) -> dict[str, Any]:
-    """A ``trap_sprung`` event as a card: title, what it cost, the real history, its source."""
-    trap = scenario.traps[event.data["trap"]].trap
-    return {
-        "title": trap.title,
-        "text": trap.explanation.strip(),
-        "source": trap.source or "",
-        "bites": "；".join(trap_consequences(scenario, event)),
-    }
-
-
-def note_for(scenario: Scenario, event: Event, seq: int) -> dict[str, Any] | None:
-    """A pop-up worth showing on a phone: who sees it is ``role`` (None = the whole team)."""
-    d = event.data
-    if event.kind == "trap_sprung":
-        return {
-            "seq": seq,
-            "kind": "trap",
-            "role": event.role,
-            **trap_lines(scenario, event),
-        }
-    if event.kind == "team_event":
-        ev = scenario.events[d["event"]]
-        return {"seq": seq, "kind": "event", "role": None, "title": ev.title, "text": ev.text.strip()}
-    if event.kind == "hint_given":
-        return {"seq": seq, "kind": "hint", "role": event.role, "title": "主持人的提示", "text": d["text"]}
-    if event.kind == "choice_made":
-        feedback = scenario.choice(d["task"], d["node"], d["choice"]).feedback
-        if feedback:
-            return {"seq": seq, "kind": "feedback", "role": event.role, "title": "", "text": feedback.strip()}
-    if event.kind == "task_cancelled":
-        task = scenario.tasks[d["task"]]
-        return {
-            "seq": seq,
-            "kind": "cancel",
-            "role": task.role,
-            "title": f"《{task.title}》被迫中断",
-            "text": "",
-        }
-    if event.kind == "ending_reached":
-        ending = scenario.endings[d["ending"]]
-        return {
-            "seq": seq,
-            "kind": "ending",
-            "role": None,
-            "title": ending.title,
-            "text": ending.text.strip(),
-        }
-    return None
-
-
-def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[dict[str, Any]]:
-    return [n for i, e in enumerate(events) if (n := note_for(scenario, e, first_seq + i)) is not None]
-
-
-def results(scenario: Scenario, state: State, events: list[Event]) -> dict[str, Any]:
-    """The end screen: ending, score parts, every trap with its history, and per-role waits."""
-    traps = []
-    for e in events:
-        if e.kind == "trap_sprung":
-            traps.append(
-                {
-                    "who": scenario.role_name(e.role or ""),
-                    **trap_lines(scenario, e),
-                }
-            )
-    return {
-        "status": state.status,
-        "score": state.score,
-        "parts": dict(state.score_parts),
-        "traps": traps,
-        "roles": [
-            {
-                "name": scenario.role_name(r),
-                "player": state.players.get(r, ""),
-                "done": rs.tasks_done,
-                "traps": rs.traps,
-                "waited": round(rs.waited_total),
-            }
-            for r, rs in state.roles.items()
-        ],
+        "results": results_payload(results(scenario, events)) if state.over else None,
     }
 
 
@@ -164,9 +143,10 @@ def phone_play(
 ) -> dict[str, Any]:
     """The part of a phone's view that exists once the session started."""
     own = set(mine)
+    team = public if public is not None else team_public(scenario, state, events, now)
     return {
-        "team": public if public is not None else team_public(scenario, state, events, now),
+        "team": team,
         "roles": [role_payload(scenario, role_view(scenario, state, r, now)) for r in mine],
         "notes": [n for n in team_notes if n["role"] is None or n["role"] in own][-NOTES_KEPT:],
-        "results": results(scenario, state, events) if state.over else None,
+        "results": team["results"],
     }

@@ -7,15 +7,15 @@ import os
 from pathlib import Path
 
 from engine.cli.commands._common import SCENARIO_HELP, CommandError, find_scenario, run
+from engine.ui.screens import SCREENS
 
 NAME = "screenshot"
 ORDER = 90
 HELP = "无窗口保存游戏画面截图 / save a PNG of a game screen (headless)"
-SCENES = ("title", "choose", "setup", "play", "trap", "event", "results", "review", "host")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scene", choices=[*SCENES, "all"], default="play", help="哪个画面（all = 全部）")
+    parser.add_argument("--scene", choices=[*SCREENS, "all"], default="play", help="哪个画面（all = 全部）")
     parser.add_argument("--out", default="shot.png", metavar="PNG", help="输出文件；--scene all 时为文件夹")
     parser.add_argument("--scenario", metavar="SCENARIO", help=f"{SCENARIO_HELP}；默认内置的 1921 场景")
     parser.add_argument("--traditional", action="store_true", help="繁体显示")
@@ -38,16 +38,22 @@ def main(args: argparse.Namespace) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     from engine.ui.fonts import FontError
-    from engine.ui.shots import take
+    from engine.ui.shots import NotInScenario, take
 
     size = parse_size(args.size)
     scenario = find_scenario(args.scenario)
-    scenes = SCENES if args.scene == "all" else (args.scene,)
+    scenes = SCREENS if args.scene == "all" else (args.scene,)
     out = Path(args.out)
     try:
         for scene in scenes:
             target = out / f"{scene}.png" if args.scene == "all" else out
-            take(scene, target, scenario, args.traditional, size)
+            try:
+                take(scene, target, scenario, args.traditional, size)
+            except NotInScenario as exc:
+                if args.scene != "all":
+                    raise CommandError(f"错误：{exc}") from None
+                print(f"跳过 {scene}：{exc}")
+                continue
             print(f"已保存 {target}")
     except FontError as exc:
         raise CommandError(f"错误：{exc}") from None

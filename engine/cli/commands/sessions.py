@@ -6,8 +6,7 @@ import argparse
 from datetime import datetime
 
 from engine.cli.commands._common import add_db_option, db_path, open_store, run
-from engine.present.view import format_duration
-from engine.review.metrics import STATUS_NAMES
+from engine.present.labels import STATUS_NAMES, format_duration
 
 NAME = "sessions"
 ORDER = 30

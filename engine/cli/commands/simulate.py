@@ -12,7 +12,7 @@ from engine.cli.commands._common import (
     open_store,
     run,
 )
-from engine.present.view import format_duration
+from engine.present.labels import format_duration
 from engine.tools.bots import POLICIES
 from engine.tools.simulate import Stats, simulate
 

@@ -83,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
     store = open_store(args)
     team = args.team or f"{players[0]}队"
     session = Session.start(scenario, store, team, assignment, make_clock(args))
-    return play(session, db_hint=args.db or "")
+    return play(session, db_hint=args.db or "", fresh=True)
 
 
 __all__ = ["add_clock_option", "db_path", "make_clock"]

@@ -6,7 +6,7 @@ import pygame
 
 from engine.format.catalog import ORIGIN_LABEL, Entry, entries
 from engine.ui import theme as th
-from engine.ui.app import Scene
+from engine.ui.scene import Scene
 from engine.ui.widgets import Ui
 
 
@@ -64,6 +64,4 @@ class ChooseScene(Scene):
         elif name.startswith("pick:"):
             entry = self.entries[int(name.split(":")[1])]
             if entry.scenario is not None:
-                from engine.ui.scenes.setup import SetupScene
-
-                self.app.go(SetupScene(self.app, entry.scenario))
+                self.app.show("setup", scenario=entry.scenario)

@@ -16,17 +16,21 @@ import webbrowser
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from engine.format.scenario import Scenario
 from engine.session.clock import Clock
 from engine.ui import theme as th
-from engine.ui.app import App, Scene
+from engine.ui.scene import Scene
 from engine.ui.typeset import line_height
 from engine.ui.widgets import Ui
 from engine.web.runner import HostHandle, TeamLink, start_host
+
+if TYPE_CHECKING:
+    from engine.ui.app import App
+
 
 REFRESH_SECONDS = 2.0  # how often the team list (who joined) is fetched from the host
 PAGE_SECONDS = 15.0  # with more teams than fit, pages turn by themselves this often

@@ -3,23 +3,36 @@
 Keys: Tab / Shift+Tab or F1-F6 move the focus between panels; 1-9 pick a choice in the focused
 panel; PgUp/PgDn scroll its text; Enter or Space closes a pop-up; Esc opens the facilitator
 menu (pause, hint, skip a stuck task, end the session). Mouse: click choices, wheel scrolls.
+While paused, a veil over the panels says so and Enter (or its button) continues.
+
+What it shows comes from the presentation layer: the team view, the notes after each action
+(feedback, traps with every consequence, team events, hints) and the input mapping; this module
+only draws them and forwards keys and clicks.
 """
 
 from __future__ import annotations
 
-import math
+from typing import TYPE_CHECKING
 
 import pygame
 
-from engine.present.view import RoleView, TeamView, format_duration, recent_feed, team_view
-from engine.rules.step import Abandon, Choose, Hint, Pause, RuleViolation, Skip, Unpause
+from engine.present import labels
+from engine.present.feed import recent_feed
+from engine.present.inputs import FacilitatorOp, Refused, choose, facilitator
+from engine.present.notes import Note, notes
+from engine.present.view import RoleView, TeamView, team_view
+from engine.rules.step import Action, RuleViolation
 from engine.session.live import Session
 from engine.store.db import StoreError
 from engine.ui import theme as th
-from engine.ui.app import App, Scene
-from engine.ui.notices import Notice, notices
+from engine.ui.popups import draw_menu, draw_note, draw_paused
+from engine.ui.scene import Scene
 from engine.ui.typeset import line_height
 from engine.ui.widgets import Ui
+
+if TYPE_CHECKING:
+    from engine.ui.app import App
+
 
 FLASH_SECONDS = 4.0
 NUMBER_KEYS = {pygame.K_1 + i: i + 1 for i in range(9)} | {pygame.K_KP1 + i: i + 1 for i in range(9)}
@@ -36,12 +49,14 @@ def grid(count: int) -> tuple[int, int]:
 
 
 class PlayScene(Scene):
-    def __init__(self, app: App, session: Session) -> None:
+    def __init__(self, app: App, session: Session, fresh: bool = False) -> None:
+        """``fresh``: the session just started; what its start announced (a team event at the
+        start) pops up first. A resumed session shows nothing old."""
         super().__init__(app)
         self.session = session
         self.roles = list(session.scenario.roles)
         self.focus = 0
-        self.queue: list[Notice] = []
+        self.queue: list[Note] = notes(session.scenario, session.events) if fresh else []
         self.menu: str | None = None  # None | "main" | "hint" | "skip" | "end"
         self.flash = ""
         self.flash_until = 0.0
@@ -63,11 +78,10 @@ class PlayScene(Scene):
         s = self.session
         self.team = self.view_now(now)
         if s.state.over and not self.queue and self.menu is None:
-            from engine.ui.scenes.results import ResultsScene
+            self.app.show("results", session=s)
 
-            self.app.go(ResultsScene(self.app, s))
-
-    def act(self, action: Choose | Hint | Skip | Pause | Unpause | Abandon) -> None:
+    def act(self, action: Action) -> None:
+        first = self.session.state.seq + 1  # the sequence number of the action's first event
         try:
             events = self.session.act(action)
         except RuleViolation as exc:
@@ -76,7 +90,7 @@ class PlayScene(Scene):
         except StoreError as exc:
             self.say(f"无法保存：{exc}")
             return
-        self.queue.extend(notices(self.session.scenario, events))
+        self.queue.extend(notes(self.session.scenario, events, first))
         for e in events:
             if e.kind == "node_entered" or (e.kind == "task_opened" and e.role):
                 self.app.ui.scroll.pop(f"text:{e.role}", None)
@@ -113,6 +127,9 @@ class PlayScene(Scene):
         if key == pygame.K_ESCAPE:
             self.menu = "main"
             return True
+        if self.team.paused and key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.facilitator("pause")
+            return True
         if key == pygame.K_TAB:
             step = -1 if event.mod & pygame.KMOD_SHIFT else 1
             self.focus = (self.focus + step) % len(self.roles)
@@ -130,24 +147,13 @@ class PlayScene(Scene):
         return False
 
     def choose(self, panel: int, number: int) -> None:
-        view = self.team.roles[panel]
-        if self.session.state.status == "paused":
-            self.say("会话已暂停，请主持人继续后再操作（Esc）")
-            return
-        if view.status == "waiting" and view.wait:
-            self.say(f"{view.name}：{view.wait.sentence()}")
-            return
-        if view.status == "locked":
-            self.say(f"{view.name} 被锁定中，还需 {math.ceil(view.locked_seconds)} 秒")
-            return
-        if view.status != "active":
-            return
-        match = [c for c in view.choices if c.number == number]
-        if not match:
-            self.say(f"{view.name} 没有第 {number} 项")
+        try:
+            action = choose(self.team, panel, number)
+        except Refused as exc:
+            self.say(str(exc))
             return
         self.focus = panel
-        self.act(Choose(view.role, match[0].index, view.node))
+        self.act(action)
         self._focus_next_active()
 
     def on_button(self, name: str) -> None:
@@ -171,21 +177,18 @@ class PlayScene(Scene):
         elif arg == "main":
             self.menu = "main"
         elif arg == "pause":
-            self.act(Unpause() if self.session.state.status == "paused" else Pause())
             self.menu = None
+            self.act(facilitator("unpause" if self.team.paused else "pause"))
         elif arg in ("hint", "skip", "end"):
             self.menu = arg
         elif arg.startswith("hint-") or arg.startswith("skip-"):
             what, role = arg.split("-", 1)
+            op: FacilitatorOp = "hint" if what == "hint" else "skip"
             self.menu = None
-            if what == "hint":
-                self.act(Hint(role))
-            else:
-                self.act(Skip(role))
-                self.say(f"主持人跳过了 {self.session.scenario.role_name(role)} 的当前任务（已记入日志）")
+            self.act(facilitator(op, role))
         elif arg == "end-yes":
             self.menu = None
-            self.act(Abandon("主持人结束会话"))
+            self.act(facilitator("abandon"))
         elif arg == "title":
             self.app.title()
 
@@ -211,9 +214,11 @@ class PlayScene(Scene):
         self.draw_feed(ui, pygame.Rect(0, h - feed_h, w, feed_h))
         ui.interactive = True
         if self.queue:
-            self.draw_notice(ui, self.queue[0])
+            draw_note(ui, self.queue[0], len(self.queue) - 1)
         elif self.menu is not None:
-            self.draw_menu(ui)
+            draw_menu(ui, self.menu, self.team)
+        elif self.team.paused:
+            draw_paused(ui, area)
 
     def draw_bar(self, ui: Ui, rect: pygame.Rect) -> None:
         t = ui.theme
@@ -225,7 +230,8 @@ class PlayScene(Scene):
         title_w = rect.width * 30 // 100
         ui.line(f"{team.title} · {team.team}", (x, y), t.h2, th.IVORY, title_w, bold=True)
         x += title_w + t.pad
-        ui.label(f"用时 {format_duration(team.elapsed)}", (x, y), t.h2, th.GOLD_SOFT, bold=True)
+        clock = f"暂停 {team.clock}" if team.paused else f"用时 {team.clock}"
+        ui.label(clock, (x, y), t.h2, th.IVORY if team.paused else th.GOLD_SOFT, bold=True)
         x += t.px(170)
         ui.label(f"得分 {team.score}", (x, y), t.h2, th.IVORY, bold=True)
         x += t.px(140)
@@ -307,7 +313,11 @@ class PlayScene(Scene):
             )
             timer_y = body.bottom - line_height(t.h1)
             ui.label(
-                f"已等 {format_duration(view.wait.seconds)}", (body.x, timer_y), t.h1, th.SLATE, bold=True
+                f"已等 {labels.format_duration(view.wait.seconds)}",
+                (body.x, timer_y),
+                t.h1,
+                th.SLATE,
+                bold=True,
             )
             lh = line_height(t.small)
             room = (timer_y - drawn.bottom - t.px(20)) // lh * lh  # whole lines only
@@ -332,7 +342,7 @@ class PlayScene(Scene):
     def draw_task(self, ui: Ui, index: int, view: RoleView, body: pygame.Rect, focused: bool) -> None:
         t = ui.theme
         locked = view.status == "locked"
-        paused = self.session.state.status == "paused"
+        paused = self.team.paused
         ui.line(f"《{view.task_title}》", (body.x - t.px(6), body.y), t.h2, th.RED, body.width, bold=True)
         y = body.y + line_height(t.h2) + t.px(2)
         gap = t.px(6)
@@ -375,7 +385,7 @@ class PlayScene(Scene):
             veil = pygame.Surface(body.size, pygame.SRCALPHA)
             veil.fill((226, 228, 236, 170))
             ui.surface.blit(veil, body.topleft)
-            secs = math.ceil(view.locked_seconds)
+            secs = view.locked_left
             box = pygame.Rect(0, 0, min(body.width, t.px(320)), t.px(110))
             box.center = body.center
             ui.box(box, th.SLATE, th.INK, radius=t.px(10))
@@ -391,8 +401,8 @@ class PlayScene(Scene):
         now = self.app.clock.now()
         if self.flash and now < self.flash_until:
             text, color = self.flash, th.RED
-        elif self.session.state.status == "paused":
-            text, color = "会话已暂停 —— 主持人菜单（Esc）里可以继续", th.RED
+        elif self.team.paused:
+            text, color = f"{labels.PAUSED_TITLE} —— 回车或主持人菜单（Esc）里继续", th.RED
         else:
             text, color = (
                 "　·　".join(self.team.recent[-3:][::-1]) or "游戏开始：各角色按自己的任务行动。",
@@ -406,107 +416,3 @@ class PlayScene(Scene):
             t.small,
             th.MUTED,
         )
-
-    def _dialog(self, ui: Ui, width: int, height: int, border: tuple[int, int, int]) -> pygame.Rect:
-        ui.shade()
-        w, h = ui.surface.get_size()
-        rect = pygame.Rect(0, 0, min(width, w - 2 * ui.theme.pad), min(height, h - 2 * ui.theme.pad))
-        rect.center = (w // 2, h // 2)
-        ui.box(rect, th.PAPER, border, radius=ui.theme.px(14), width=ui.theme.px(5))
-        return rect
-
-    def draw_notice(self, ui: Ui, notice: Notice) -> None:
-        t = ui.theme
-        color = {"trap": th.RED, "event": th.GOLD, "hint": th.GREEN}[notice.kind]
-        inner_w = min(t.px(860), ui.surface.get_width() - 2 * t.pad) - t.px(48)
-        body_size = t.h2 if notice.kind == "event" else t.body
-        need = len(ui.text.lines(notice.body, body_size, inner_w - t.px(12))) * line_height(body_size)
-        need += len(notice.facts) * line_height(t.body) + (
-            line_height(t.body) + t.px(8) if notice.facts else 0
-        )
-        need += t.px(70 + 16 + 84 + 10) + (line_height(t.small) + t.px(6) if notice.source else 0)
-        rect = self._dialog(ui, t.px(860), max(t.px(320), need), color)
-        band = pygame.Rect(rect.x, rect.y, rect.width, t.px(70))
-        pygame.draw.rect(
-            ui.surface, color, band, border_top_left_radius=t.px(14), border_top_right_radius=t.px(14)
-        )
-        kicker = {"trap": "⚠ 陷阱", "event": "团队事件 · 全体注意", "hint": "提示"}[notice.kind]
-        ui.label(kicker, (rect.x + t.px(24), band.y + t.px(8)), t.small, th.IVORY)
-        title = notice.title.split("：", 1)[-1] if notice.kind == "trap" else notice.title
-        ui.line(
-            title, (rect.x + t.px(24), band.y + t.px(30)), t.h2, th.IVORY, rect.width - t.px(48), bold=True
-        )
-        x, y, inner = rect.x + t.px(24), band.bottom + t.px(16), rect.width - t.px(48)
-        for fact in notice.facts:
-            ui.label("· " + fact, (x, y), t.body, th.RED, width=inner, bold=True)
-            y += line_height(t.body)
-        if notice.facts:
-            y += t.px(8)
-            ui.label("历史讲解", (x, y), t.body, th.MUTED, bold=True)
-            y += line_height(t.body)
-        bottom = rect.bottom - t.px(84)
-        if notice.source:
-            ui.line(f"出处：{notice.source}", (x, bottom - line_height(t.small)), t.small, th.MUTED, inner)
-            bottom -= line_height(t.small) + t.px(6)
-        ui.scroll_text("notice", pygame.Rect(x, y, inner, bottom - y), notice.body, body_size)
-        more = f"（还有 {len(self.queue) - 1} 条）" if len(self.queue) > 1 else ""
-        ui.button(
-            "notice",
-            pygame.Rect(rect.right - t.px(264), rect.bottom - t.px(70), t.px(240), t.px(52)),
-            "继续（回车）" + more,
-            kind="primary",
-            size=t.h2,
-        )
-
-    def draw_menu(self, ui: Ui) -> None:
-        t = ui.theme
-        st = self.session.state
-        rect = self._dialog(ui, t.px(620), t.px(560), th.RED)
-        x, y, bw = rect.x + t.px(30), rect.y + t.px(20), rect.width - t.px(60)
-        titles = {
-            "main": "主持人菜单",
-            "hint": "给哪个角色提示？",
-            "skip": "跳过哪个角色的当前任务？",
-            "end": "结束本次会话？",
-        }
-        ui.label(titles[self.menu or "main"], (x, y), t.h1, th.RED, bold=True)
-        y += t.px(64)
-        bh, step = t.px(50), t.px(60)
-        items: list[tuple[str, str, str]] = []  # (name, label, kind)
-        if self.menu == "main":
-            items = [
-                ("fac:pause", "继续会话" if st.status == "paused" else "暂停会话", "normal"),
-                ("fac:hint", "给一个提示…", "normal"),
-                ("fac:skip", "跳过卡住的任务…（记入审计日志，不得分）", "normal"),
-                ("fac:end", "结束会话…", "normal"),
-                ("fac:close", "返回游戏（Esc）", "primary"),
-            ]
-        elif self.menu in ("hint", "skip"):
-            for view in self.team.roles:
-                if view.task is not None:
-                    items.append(
-                        (f"fac:{self.menu}-{view.role}", f"{view.name}：《{view.task_title}》", "normal")
-                    )
-            if not items:
-                ui.label("现在没有角色手上有任务。", (x, y), t.body, th.MUTED)
-            items.append(("fac:main", "返回（Esc）", "quiet"))
-        elif self.menu == "end":
-            ui.label(
-                "会话会记为“已放弃”，结果和陷阱讲解仍会显示，记录保留在数据库中。",
-                (x, y),
-                t.body,
-                th.INK,
-                width=bw,
-            )
-            y += t.px(70)
-            items = [("fac:end-yes", "确定结束", "primary"), ("fac:main", "返回（Esc）", "quiet")]
-        for n, (name, label, kind) in enumerate(items, start=1):
-            ui.button(
-                name,
-                pygame.Rect(x, y, bw, bh),
-                label,
-                key_hint=str(n),
-                keys=(pygame.K_0 + n, pygame.K_KP0 + n),
-                kind=kind,
-            )
-            y += step

@@ -1,56 +1,39 @@
 """Results: the ending, the score breakdown, each role's summary, the traps with their history,
-and a timeline of the session drawn in the game."""
+and the session's timeline. Everything shown is :func:`engine.present.results.results`: the same
+figures and timeline as the in-game review and the HTML report."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
-from engine.present.view import format_duration, role_view
-from engine.review.metrics import PART_NAMES
+from engine.present.results import results
 from engine.session.live import Session
 from engine.ui import theme as th
-from engine.ui.app import App, Scene
 from engine.ui.chart import draw_timeline
-from engine.ui.timeline import build_timeline
+from engine.ui.scene import Scene
 from engine.ui.typeset import line_height
 from engine.ui.widgets import Ui
 
-STATUS_TEXT = {"stuck": "团队陷入僵局：没有角色能继续行动", "abandoned": "主持人提前结束了会话"}
+if TYPE_CHECKING:
+    from engine.ui.app import App
 
 
 class ResultsScene(Scene):
     def __init__(self, app: App, session: Session) -> None:
         super().__init__(app)
         self.session = session
-        s, st = session.scenario, session.state
-        self.timeline = build_timeline(s, session.events)
-        if st.ending:
-            ending = s.endings[st.ending]
-            self.heading, self.ending_text = f"结局：{ending.title}", ending.text.strip()
-        else:
-            self.heading = "会话结束"
-            self.ending_text = STATUS_TEXT.get(st.status, "会话已结束。")
-        parts = "，".join(f"{PART_NAMES.get(k, k)} {v:+d}" for k, v in st.score_parts.items() if v)
-        self.score_line = (
-            f"总分 {st.score}（{parts or '无加减分'}）\n用时 {format_duration(st.now - st.started_at)}"
-        )
-        self.roles = []
-        for role_id in s.roles:
-            rs = st.roles[role_id]
-            view = role_view(s, st, role_id, st.now)
-            self.roles.append(
-                (
-                    f"{view.name}（{view.player}）",
-                    f"任务 {view.tasks_done}/{view.tasks_total}",
-                    f"陷阱 {rs.traps}",
-                    f"等待 {format_duration(rs.waited_total)}",
-                )
-            )
+        self.results = r = results(session.scenario, session.events, session.id)
+        self.timeline = r.timeline
+        self.heading, self.ending_text = r.heading, r.text
+        self.score_line = f"{r.score_line}\n{r.duration_line}"
+        self.roles = [(role.who, *role.cells()) for role in r.roles]
         traps = []
-        for trap_id in st.sprung:
-            trap = s.traps[trap_id].trap
-            who = s.role_name(s.tasks[s.traps[trap_id].task].role)
-            traps.append(f"【{trap.title}】（{who}）\n{trap.explanation.strip()}")
+        for note in r.traps:
+            who = session.scenario.role_name(note.role or "")
+            facts = "；".join(note.facts)
+            traps.append(f"【{note.title}】（{who}{'：' + facts if facts else ''}）\n{note.body}")
         self.traps_text = "\n\n".join(traps) if traps else "本局没有落入任何陷阱。"
 
     def draw(self, ui: Ui) -> None:
@@ -77,9 +60,7 @@ class ResultsScene(Scene):
             y += line_height(t.body) + t.px(4)
         right = pygame.Rect(left.right + t.px(30), left.y, w - left.right - t.px(60), left.height)
         chart_h = min(right.height // 2, t.px(60) + len(self.roles) * t.px(44))
-        draw_timeline(
-            ui, pygame.Rect(right.x, right.y, right.width, chart_h), self.session.scenario, self.timeline
-        )
+        draw_timeline(ui, pygame.Rect(right.x, right.y, right.width, chart_h), self.timeline)
         ty = right.y + chart_h + t.px(14)
         ui.label("陷阱与历史讲解", (right.x, ty), t.body, th.MUTED, bold=True)
         ty += line_height(t.body) + t.px(4)

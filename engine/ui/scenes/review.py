@@ -1,29 +1,39 @@
 """Review (回顾), from the title screen: every stored session, one session's debrief, the team
 leaderboard and the honor wall.
 
-Every figure comes from :func:`engine.report.load_review`, which replays each session's event
-log through the rules; the store is read once when the screen opens (and once per scenario
-filter when the filter is first chosen), never in the frame loop.
+Every figure comes from :func:`engine.review.selection.load_review` (what the reports render
+too), which replays each session's event log through the rules; the store is read once when the
+screen opens (and once per scenario filter when the filter is first chosen), never in the frame
+loop.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.present.view import format_duration
-from engine.report import Filters, Review, load_review
-from engine.report.html import INTERVENTION_NAMES
-from engine.review.metrics import PART_NAMES, STATUS_NAMES, PlayerRow, SessionMetrics, TeamRow
+from engine.present.labels import (
+    NO_ENDING,
+    STATUS_NAMES,
+    format_duration,
+)
+from engine.present.timeline import timeline
+from engine.review.metrics import PlayerRow, SessionMetrics, TeamRow
+from engine.review.selection import Filters, Review, load_review
 from engine.store.db import StoreError
 from engine.ui import theme as th
-from engine.ui.app import App, Scene
 from engine.ui.chart import draw_timeline
 from engine.ui.datagrid import Page, draw_table, row_height, scroll_surface, scroll_to_row
-from engine.ui.timeline import Mark, Segment, Timeline
+from engine.ui.debrief import left_page, right_page
+from engine.ui.scene import Scene
 from engine.ui.widgets import Ui
+
+if TYPE_CHECKING:
+    from engine.ui.app import App
+
 
 TABS = (("list", "会话列表"), ("debrief", "复盘"), ("board", "排行榜"), ("honor", "光荣榜"))
 TAB_KEYS = {"list": pygame.K_1, "debrief": pygame.K_2, "board": pygame.K_3, "honor": pygame.K_4}
@@ -33,9 +43,6 @@ BOARD_HEADERS = ("名次", "队伍", "场次", "完成", "最高分", "平均分
 BOARD_WEIGHTS = (6, 20, 7, 7, 9, 9, 10, 10, 8)
 HONOR_HEADERS = ("名次", "玩家", "积分", "场次", "队伍", "陷阱", "完成任务", "零失误", "称号")
 HONOR_WEIGHTS = (6, 12, 8, 6, 18, 6, 9, 8, 18)
-ROLE_WEIGHTS = (22, 14, 12, 12, 12, 10, 8, 10)
-SEGMENT_KINDS = {"working": "task", "waiting": "wait", "locked": "lock"}  # metrics -> chart lanes
-NO_ENDING = {"stuck": "僵局", "abandoned": "中途放弃"}
 SCROLL_KEYS = {pygame.K_PAGEUP: -1, pygame.K_PAGEDOWN: 1}
 
 
@@ -87,19 +94,6 @@ def honor_row(rank: int, p: PlayerRow) -> tuple[str, ...]:
         str(p.perfect),
         "、".join(p.badges) or "—",
     )
-
-
-def timeline_of(m: SessionMetrics) -> Timeline:
-    """The debrief's role segments and traps as the chart's lanes (times from the session start)."""
-    tl = Timeline(0.0, m.duration, {r: [] for r in m.roles})
-    for role, rm in m.roles.items():
-        tl.lanes[role] = [
-            Segment(SEGMENT_KINDS[s.kind], s.start, s.end) for s in rm.segments if s.kind in SEGMENT_KINDS
-        ]
-    tl.marks = [Mark("trap", t.at, t.title, t.role) for t in m.traps]
-    if m.ending:
-        tl.marks.append(Mark("ending", m.duration, m.ending_title))
-    return tl
 
 
 class ReviewScene(Scene):
@@ -383,7 +377,7 @@ class ReviewScene(Scene):
         left = pygame.Rect(rect.x, top, (rect.width - t.px(24)) * 55 // 100, rect.bottom - top)
         right = pygame.Rect(left.right + t.px(24), top, rect.right - left.right - t.px(24), left.height)
         chart_h = min(left.height * 55 // 100, t.px(70) + len(m.roles) * t.px(40))
-        draw_timeline(ui, pygame.Rect(left.x, left.y, left.width, chart_h), scenario, timeline_of(m))
+        draw_timeline(ui, pygame.Rect(left.x, left.y, left.width, chart_h), timeline(m))
         lower = pygame.Rect(
             left.x, left.y + chart_h + t.px(12), left.width, left.bottom - left.y - chart_h - t.px(12)
         )
@@ -397,98 +391,9 @@ class ReviewScene(Scene):
             if len(self._pages) > 16:
                 self._pages.clear()
             page = Page(self.app.ui, width)
-            (self.left_page if part == "left" else self.right_page)(page, m, scenario)
+            if part == "left":
+                left_page(page, m, self.app.ui.theme)
+            else:
+                right_page(page, m, scenario, self.app.ui.theme)
             surf = self._pages[key] = page.render()
         return surf
-
-    def left_page(self, page: Page, m: SessionMetrics, scenario: Scenario) -> None:
-        t = self.app.ui.theme
-        names = {r: rm.name for r, rm in m.roles.items()}
-        page.heading("得分构成")
-        parts = [f"{PART_NAMES.get(k, k)} {v:+d}" for k, v in m.score_parts.items() if v]
-        page.text(f"{'，'.join(parts) or '无加减分'}，合计 {m.score} 分", t.body)
-        page.heading("各角色")
-        page.row(
-            ("角色", "玩家", "行动", "锁定", "等待", "任务", "陷阱", "得分"),
-            ROLE_WEIGHTS,
-            t.small,
-            th.MUTED,
-            bold=True,
-        )
-        for rm in m.roles.values():
-            page.row(
-                (
-                    rm.name,
-                    rm.player,
-                    format_duration(rm.total("working")),
-                    format_duration(rm.total("locked")),
-                    format_duration(rm.total("waiting")),
-                    str(rm.tasks_done),
-                    str(rm.traps),
-                    str(rm.own_points),
-                ),
-                ROLE_WEIGHTS,
-                t.body,
-            )
-        page.heading("关键路径（决定本局用时的任务链）")
-        if not m.critical_path:
-            page.text("没有完成的任务链。", t.body, th.MUTED)
-        for n, c in enumerate(m.critical_path, start=1):
-            page.text(
-                f"{n}. {names.get(c.role, c.role)}《{c.title}》 "
-                f"{format_duration(c.start)}–{format_duration(c.end)}（{format_duration(c.duration)}）",
-                t.body,
-            )
-        page.heading("谁让队友等了多久")
-        if not m.held_up:
-            page.text("没有人让队友等待。", t.body, th.MUTED)
-        most = max(m.held_up.values(), default=0.0)
-        for role, seconds in sorted(m.held_up.items(), key=lambda kv: -kv[1]):
-            page.bar(
-                names.get(role, role) if role else "未指明", seconds, most, format_duration(seconds), th.GOLD
-            )
-
-    def right_page(self, page: Page, m: SessionMetrics, scenario: Scenario) -> None:
-        t = self.app.ui.theme
-        names = {r: rm.name for r, rm in m.roles.items()}
-        if m.ending:
-            page.heading(f"结局：{m.ending_title}")
-            page.text(scenario.endings[m.ending].text.strip(), t.body)
-        page.heading(f"陷阱与历史讲解（{len(m.traps)}）")
-        if not m.traps:
-            page.text("本局没有落入任何陷阱。", t.body, th.MUTED)
-        for trap in m.traps:
-            bites = [f"扣 {trap.penalty} 分"] if trap.penalty else []
-            if trap.lockout_seconds:
-                bites.append(f"锁定 {trap.lockout_seconds:g} 秒")
-            task = scenario.tasks[trap.task].title if trap.task in scenario.tasks else trap.task
-            page.text(f"【{trap.title}】", t.body, th.RED, bold=True)
-            page.text(
-                f"{names.get(trap.role, trap.role)}（{trap.player}）于 {format_duration(trap.at)} 在《{task}》"
-                + ("，" + "，".join(bites) if bites else ""),
-                t.small,
-                th.MUTED,
-            )
-            page.text(trap.explanation.strip(), t.body)
-            if trap.source:
-                page.text(f"出处：{trap.source}", t.small, th.MUTED)
-            page.gap(8)
-        page.heading(f"主持人干预（{len(m.interventions)}）")
-        if not m.interventions:
-            page.text("本局主持人没有干预。", t.body, th.MUTED)
-        for i in m.interventions:
-            detail = (
-                scenario.tasks[i.detail].title
-                if i.kind == "skip" and i.detail in scenario.tasks
-                else i.detail
-            )
-            bits = [format_duration(i.at), INTERVENTION_NAMES.get(i.kind, i.kind)]
-            if i.role:
-                bits.append(names.get(i.role, i.role))
-            if detail:
-                bits.append(
-                    f"“{detail}”" if i.kind == "hint" else f"《{detail}》" if i.kind == "skip" else detail
-                )
-            if i.duration:
-                bits.append(f"时长 {format_duration(i.duration)}")
-            page.text(" · ".join(bits), t.body)

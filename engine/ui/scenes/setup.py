@@ -6,14 +6,20 @@ are shared out by :func:`engine.session.live.assign_roles` so nobody holds two b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from engine.format.scenario import Scenario
 from engine.session.live import Session, assign_roles
 from engine.store.db import StoreError
 from engine.ui import theme as th
-from engine.ui.app import App, Scene
+from engine.ui.scene import Scene
 from engine.ui.widgets import TextField, Ui
+
+if TYPE_CHECKING:
+    from engine.ui.app import App
+
 
 RANDOM = ""
 
@@ -129,9 +135,7 @@ class SetupScene(Scene):
         elif name == "start":
             self.start()
         elif name == "phones":  # each player on their own phone: the scene hosts on the LAN
-            from engine.ui.scenes.host import HostScene
-
-            self.app.go(HostScene(self.app, self.scenario, self, self.team.value.strip()))
+            self.app.show("host", scenario=self.scenario, back=self, team_name=self.team.value.strip())
 
     def start(self) -> None:
         names = self.names()
@@ -149,6 +153,4 @@ class SetupScene(Scene):
         except (ValueError, StoreError) as exc:
             self.error = str(exc)
             return
-        from engine.ui.scenes.play import PlayScene
-
-        self.app.go(PlayScene(self.app, session))
+        self.app.show("play", session=session, fresh=True)

@@ -9,7 +9,7 @@ import pygame
 from engine.session.live import Session
 from engine.store.db import SessionRow, StoreError
 from engine.ui import theme as th
-from engine.ui.app import Scene
+from engine.ui.scene import Scene
 from engine.ui.widgets import Ui
 
 MAX_RESUME = 5
@@ -87,13 +87,9 @@ class TitleScene(Scene):
     def on_button(self, name: str) -> None:
         app = self.app
         if name == "new":
-            from engine.ui.scenes.choose import ChooseScene
-
-            app.go(ChooseScene(app))
+            app.show("choose")
         elif name == "review":
-            from engine.ui.scenes.review import ReviewScene
-
-            app.go(ReviewScene(app))
+            app.show("review")
         elif name.startswith("resume:"):
             self.resume(name.split(":", 1)[1])
         elif name == "script":
@@ -104,12 +100,10 @@ class TitleScene(Scene):
             app.running = False
 
     def resume(self, session_id: str) -> None:
-        from engine.ui.scenes.play import PlayScene
-
         try:
             session = Session.resume(self.app.store, session_id, self.app.clock)
             session.mark_resumed()
         except StoreError as exc:
             self.error = f"无法继续会话 {session_id}：{exc}"
             return
-        self.app.go(PlayScene(self.app, session))
+        self.app.show("play", session=session)

@@ -23,6 +23,8 @@ function put(el, ...kids) {
   el.replaceChildren(...kids.flat(2).filter((k) => k !== null && k !== undefined && k !== false));
 }
 
+// A clock as engine/present/labels.format_duration words it (whole seconds, rounded down); the
+// pages tick clocks between the host's updates with this.
 function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
@@ -73,5 +75,3 @@ function socket(onOpen, onMessage) {
   connect();
   return api;
 }
-
-const STATUS = { active: "行动中", locked: "锁定中", waiting: "等待中", finished: "已完成", over: "已结束" };

@@ -54,16 +54,17 @@ function since(el) {
   return card ? (performance.now() - Number(card.dataset.at)) / 1000 : 0;
 }
 
-function roleStatus(r) {
-  if (r.status === "waiting" && r.wait) return h("span", {}, r.wait.sentence + " · 已等 ", h("span", { "data-wait": r.wait.seconds }, clock(r.wait.seconds)));
-  if (r.status === "locked") return "锁定中《" + r.task_title + "》";
-  if (r.status === "active") return "《" + r.task_title + "》";
-  return STATUS[r.status] || r.status;
+function roleStatus(r, ticking) {
+  if (r.status === "waiting" && r.wait) {
+    return h("span", {}, r.wait.sentence + " · 已等 ",
+      h("span", { "data-wait": r.wait.seconds, "data-running": ticking ? 1 : 0 }, clock(r.wait.seconds)));
+  }
+  return r.short;
 }
 
 function card(t) {
   const kids = [h("header", {}, h("h2", {}, t.name), h("span", { class: "tag " + (t.phase === "play" ? "active" : t.phase === "over" ? "over" : "waiting") },
-    t.phase === "lobby" ? "等待开始" : t.phase === "play" ? "进行中" : "已结束"))];
+    t.phase === "lobby" ? "等待开始" : t.team ? t.team.status_label : "进行中"))];
   kids.push(h("div", { class: "muted" }, t.title + (t.online ? ` · 在线 ${t.online} 台手机` : "")));
   if (t.error) kids.push(h("p", { class: "traps" }, t.error));
   if (t.phase !== "over") {
@@ -83,15 +84,16 @@ function card(t) {
   }
   const s = t.team;
   const pct = s.total ? Math.round((100 * s.done) / s.total) : 0;
-  kids.push(h("div", { class: "meter" }, h("span", { "data-elapsed": s.elapsed, "data-running": s.status === "active" ? 1 : 0 }, "用时 " + clock(s.elapsed)),
-    h("span", {}, `得分 ${s.score}`), h("span", {}, `任务 ${s.done}/${s.total}`), s.status === "paused" ? h("span", { class: "traps" }, "已暂停") : null));
+  kids.push(h("div", { class: "meter" }, h("span", { "data-elapsed": s.elapsed, "data-running": s.ticking ? 1 : 0 }, "用时 " + s.clock),
+    h("span", {}, `得分 ${s.score}`), h("span", {}, `任务 ${s.done}/${s.total}`)));
+  if (s.paused) kids.push(h("div", { class: "paused-banner", "data-paused": t.id }, h("b", {}, s.paused_title), h("span", {}, s.paused_text)));
   const fill = h("i");
   fill.style.width = pct + "%"; // CSSOM, allowed by the page's content security policy
   kids.push(h("div", { class: "progress" }, fill));
-  if (s.ending) kids.push(h("p", { class: "state-line" }, "结局：" + s.ending.title));
+  if (s.results) kids.push(h("p", { class: "state-line" }, s.results.heading), h("p", { class: "muted" }, s.results.score_line + " · " + s.results.duration_line));
   kids.push(h("table", { class: "roles" }, s.roles.map((r) => h("tr", {},
     h("td", {}, h("b", {}, r.name), h("div", { class: "muted" }, r.player)),
-    h("td", {}, roleStatus(r), h("div", { class: "muted" }, `任务 ${r.done}/${r.total}` + (r.traps ? ` · 陷阱 ${r.traps}` : ""))),
+    h("td", {}, roleStatus(r, s.ticking), h("div", { class: "muted" }, `任务 ${r.done}/${r.total}` + (r.traps ? ` · 陷阱 ${r.traps}` : ""))),
     t.phase === "play" ? h("td", { class: "ctl" },
       h("button", { class: "secondary", type: "button", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }) }, "提示"), " ",
       h("button", { class: "secondary", type: "button", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }) }, "跳过")) : null))));
@@ -125,6 +127,8 @@ function tick() {
     const run = el.dataset.running === "1";
     el.textContent = "用时 " + clock(Number(el.dataset.elapsed) + (run ? since(el) : 0));
   }
-  for (const el of document.querySelectorAll("[data-wait]")) el.textContent = clock(Number(el.dataset.wait) + since(el));
+  for (const el of document.querySelectorAll("[data-wait]")) {
+    el.textContent = clock(Number(el.dataset.wait) + (el.dataset.running === "1" ? since(el) : 0));
+  }
 }
 setInterval(tick, 1000);

@@ -1,6 +1,8 @@
 // The phone page: join a team, pick a role, play it, read the history behind each trap.
 // The token that identifies this phone's seat stays in localStorage, so a reload, a locked
 // screen or a Wi-Fi drop brings the player back to the same role where they were.
+// Every word shown comes from the host (engine/present via payloads.py); this page only lays it
+// out and lets clocks tick between updates while the team's clock runs (team.ticking).
 "use strict";
 
 const code = decodeURIComponent(location.pathname.split("/").pop() || "").toUpperCase();
@@ -16,6 +18,7 @@ let receivedAt = 0;
 let busy = false; // an action is on its way
 let openBrief = {};
 let lastNodes = {};
+let resultsShown = false;
 const queue = []; // notes waiting to pop up
 
 const conn = socket(
@@ -41,7 +44,11 @@ function onMessage(msg, api) {
   }
 }
 
-function since() { return (performance.now() - receivedAt) / 1000; }
+// Seconds since the last view arrived, while the game's clock runs (0 while paused or over).
+function since() {
+  const ticking = view && view.play && view.play.team.ticking;
+  return ticking ? (performance.now() - receivedAt) / 1000 : 0;
+}
 
 // --- before the game: join and pick a role -------------------------------------------------
 
@@ -107,8 +114,11 @@ function act(role, choice) {
   if (!conn.send({ t: "act", aid: newId(), role: role.id, choice: choice.index, node: role.node })) busy = false;
 }
 
+function lockText(left) { return "被锁定，还需 " + Math.max(0, Math.ceil(left)) + " 秒"; }
+
 function roleCard(role) {
   const lockedLeft = role.locked - since();
+  const paused = view.play.team.paused;
   const brief = h("details", { open: openBrief[role.id] ? true : null, ontoggle: (e) => { openBrief[role.id] = e.target.open; } },
     h("summary", {}, "角色简介"), h("p", {}, role.brief));
   const body = [];
@@ -116,9 +126,9 @@ function roleCard(role) {
     body.push(h("div", { class: "task-title" }, "《" + role.task_title + "》"));
     if (role.goal) body.push(h("div", { class: "goal" }, "目标：" + role.goal));
     body.push(h("p", { class: "story" }, role.text));
-    if (lockedLeft > 0) body.push(h("p", { class: "state-line", "data-lock": role.id }, "被锁定，还需 " + Math.ceil(lockedLeft) + " 秒"));
+    if (lockedLeft > 0) body.push(h("p", { class: "state-line", "data-lock": role.id }, lockText(lockedLeft)));
     body.push(h("div", { class: "choices" }, role.choices.map((c) =>
-      h("button", { class: "choice", type: "button", disabled: busy || lockedLeft > 0 || view.play.team.status === "paused" ? true : null,
+      h("button", { class: "choice", type: "button", disabled: busy || lockedLeft > 0 || paused ? true : null,
         "data-role": role.id, "data-index": c.index, onclick: () => act(role, c) },
       h("span", { class: "num" }, c.number), h("span", {}, c.text)))));
   } else if (role.status === "waiting" && role.wait) {
@@ -128,7 +138,7 @@ function roleCard(role) {
     body.push(h("p", { class: "state-line" }, "你的任务全部完成。看看队友还在做什么吧。"));
   }
   return h("section", { class: "card role", "data-role-card": role.id },
-    h("div", { class: "role-head" }, h("span", { class: "who" }, role.name), h("span", { class: "tag " + role.status }, STATUS[role.status])),
+    h("div", { class: "role-head" }, h("span", { class: "who" }, role.name), h("span", { class: "tag " + role.status }, role.status_label)),
     role.title ? h("div", { class: "muted" }, role.title) : null,
     h("div", { class: "muted" }, `任务 ${role.done}/${role.total}` + (role.traps ? ` · 陷阱 ${role.traps}` : "")),
     brief, body);
@@ -139,32 +149,36 @@ function teamCard(team) {
     h("h2", {}, "全队"),
     h("ul", { class: "team-list" }, team.roles.map((r) => h("li", {},
       h("span", {}, r.name + (r.player ? "（" + r.player + "）" : "")),
-      h("span", { class: "muted" }, r.status === "waiting" && r.wait ? "等待中" : r.status === "active" ? "《" + r.task_title + "》" : STATUS[r.status])))),
+      h("span", { class: "muted" }, r.short)))),
     team.recent.length ? [h("h3", {}, "动态"), h("ul", { class: "feed" }, team.recent.slice().reverse().map((l) => h("li", {}, l)))] : null);
 }
 
-function noteBlock(n) {
-  return h("div", { class: "note " + n.kind },
-    n.title ? h("h3", {}, (n.kind === "trap" ? "⚠ 陷阱：" : n.kind === "event" ? "团队事件：" : n.kind === "hint" ? "" : "") + n.title) : null,
-    n.bites ? h("p", { class: "bites" }, n.bites) : null,
-    n.text ? h("p", {}, n.kind === "trap" ? "历史讲解：" + n.text : n.text) : null,
-    n.source ? h("p", { class: "source" }, "出处：" + n.source) : null);
+// A note as the host worded it: kicker, title, what changed, the text, its source.
+function noteParts(n, heading) {
+  return [
+    h("div", { class: "kicker" }, n.kicker),
+    n.title ? h(heading, {}, n.title) : null,
+    n.facts.length ? h("ul", { class: "bites" }, n.facts.map((f) => h("li", {}, f))) : null,
+    n.body ? h("p", {}, n.body_label ? h("b", {}, n.body_label + "：") : null, n.body) : null,
+    n.source ? h("p", { class: "source" }, "出处：" + n.source) : null,
+  ];
 }
+
+function noteBlock(n) { return h("div", { class: "note " + n.kind }, noteParts(n, "h3")); }
 
 function results(play) {
   const r = play.results;
-  const end = play.team.ending;
   return [
     h("section", { class: "card ending", id: "results" },
-      h("h1", {}, end ? "结局：" + end.title : r.status === "abandoned" ? "会话已结束" : "游戏结束"),
-      end ? h("p", {}, end.text) : null,
+      h("h1", {}, r.heading),
+      h("p", {}, r.text),
       h("div", { class: "big-score" }, r.score + " 分"),
-      h("p", { class: "muted" }, `用时 ${clock(play.team.elapsed)} · 完成任务 ${play.team.done}/${play.team.total}`)),
+      h("p", { class: "muted" }, r.score_line + " · " + r.duration_line)),
     h("section", { class: "card" }, h("h2", {}, "每个人"),
-      h("ul", { class: "team-list" }, r.roles.map((x) => h("li", {}, h("span", {}, x.name + "（" + x.player + "）"),
-        h("span", { class: "muted" }, `任务 ${x.done} · 陷阱 ${x.traps} · 等待 ${clock(x.waited)}`))))),
+      h("ul", { class: "team-list" }, r.roles.map((x) => h("li", {}, h("span", {}, x.who),
+        h("span", { class: "muted" }, x.cells.join(" · ")))))),
     h("section", { class: "card" }, h("h2", {}, r.traps.length ? "陷阱里的历史" : "没有落入陷阱，真棒！"),
-      r.traps.map((t) => noteBlock({ kind: "trap", title: t.title + "（" + t.who + "）", text: t.text, source: t.source, bites: t.bites }))),
+      r.traps.map(noteBlock)),
   ];
 }
 
@@ -172,7 +186,10 @@ function renderPlay() {
   const play = view.play;
   const team = play.team;
   const parts = [];
-  if (team.status === "paused") parts.push(h("p", { class: "card state-line" }, "主持人暂停了游戏，请稍候"));
+  if (team.paused) {
+    parts.push(h("div", { class: "paused-banner", id: "paused", role: "status" },
+      h("b", {}, team.paused_title), h("span", {}, team.paused_text)));
+  }
   if (play.results) parts.push(...results(play));
   else if (!play.roles.length) parts.push(h("p", { class: "card state-line" }, "你在旁观这个队伍。"));
   for (const role of play.roles) {
@@ -185,6 +202,8 @@ function renderPlay() {
       older.slice().reverse().map(noteBlock))));
   }
   put(app, ...parts);
+  if (play.results && !resultsShown) window.scrollTo(0, 0); // the ending is at the top
+  resultsShown = Boolean(play.results);
   for (const role of play.roles) {
     if (lastNodes[role.id] !== undefined && lastNodes[role.id] !== role.node && role.node) {
       const card = document.querySelector(`[data-role-card="${role.id}"]`);
@@ -206,11 +225,7 @@ function popNote() {
     put(modal);
     popNote();
   };
-  put(modal, h("div", { class: "sheet " + n.kind, role: "dialog" },
-    n.kind === "trap" ? h("h2", {}, "⚠ 陷阱：" + n.title) : n.title ? h("h2", {}, (n.kind === "event" ? "团队事件：" : n.kind === "hint" ? "" : "") + n.title) : null,
-    n.bites ? h("p", { class: "bites" }, n.bites) : null,
-    n.text ? h("p", {}, n.kind === "trap" ? "历史讲解：" + n.text : n.text) : null,
-    n.source ? h("p", { class: "source" }, "出处：" + n.source) : null,
+  put(modal, h("div", { class: "sheet " + n.kind, role: "dialog" }, noteParts(n, "h2"),
     h("button", { class: "primary", type: "button", id: "dismiss", onclick: close }, "知道了")));
   modal.classList.remove("hidden");
 }
@@ -227,8 +242,7 @@ function tick() {
   const stats = document.getElementById("bar-stats");
   if (!view || !view.play) { stats.textContent = ""; return; }
   const t = view.play.team;
-  const running = t.status === "active";
-  stats.textContent = `${t.score} 分 · ${t.done}/${t.total} · ${clock(t.elapsed + (running ? since() : 0))}`;
+  stats.textContent = `${t.score} 分 · ${t.done}/${t.total} · ${t.paused ? "暂停 " : ""}${clock(t.elapsed + since())}`;
   for (const el of document.querySelectorAll("[data-wait]")) {
     el.textContent = "已等待 " + clock(Number(el.dataset.wait) + since());
   }
@@ -236,7 +250,7 @@ function tick() {
     const role = view.play.roles.find((r) => r.id === el.dataset.lock);
     const left = role ? role.locked - since() : 0;
     if (left <= 0) { render(); return; }
-    el.textContent = "被锁定，还需 " + Math.ceil(left) + " 秒";
+    el.textContent = lockText(left);
   }
 }
 setInterval(tick, 1000);

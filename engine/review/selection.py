@@ -3,6 +3,8 @@
     load_review(store, filters)      -> Review (sessions' metrics + cohort), what every format renders
     session_list / debrief / leaderboard / honor_wall   -> plain data for the game's review screens
 
+The game's review screens and the report formats (:mod:`engine.report`) both start here.
+
 The ``sessions`` table is used only as an index (which sessions match the filters); every figure
 is recomputed from the ``events`` rows by :mod:`engine.review.metrics`. One query reads the events of
 all selected sessions, and each distinct scenario text is parsed once.

@@ -1,0 +1,172 @@
+"""Pop-ups of the play screen, drawn over it: a note (feedback, trap, team event, hint, …), the
+paused veil and the facilitator's menu. They draw what :mod:`engine.present` says and register
+their buttons; the play scene decides when each is shown."""
+
+from __future__ import annotations
+
+import pygame
+
+from engine.present import labels
+from engine.present.notes import Note
+from engine.present.view import TeamView
+from engine.ui import theme as th
+from engine.ui.typeset import line_height
+from engine.ui.widgets import Ui
+
+NOTE_COLORS = {
+    "trap": th.RED,
+    "event": th.GOLD,
+    "hint": th.GREEN,
+    "feedback": th.SLATE,
+    "skip": th.MUTED,
+    "cancel": th.RED_DARK,
+    "remedial": th.RED_DARK,
+}
+
+
+def dialog(ui: Ui, width: int, height: int, border: th.Color) -> pygame.Rect:
+    """Shade the screen and draw a centred box of at most ``width`` x ``height``."""
+    ui.shade()
+    w, h = ui.surface.get_size()
+    rect = pygame.Rect(0, 0, min(width, w - 2 * ui.theme.pad), min(height, h - 2 * ui.theme.pad))
+    rect.center = (w // 2, h // 2)
+    ui.box(rect, th.PAPER, border, radius=ui.theme.px(14), width=ui.theme.px(5))
+    return rect
+
+
+def draw_paused(ui: Ui, area: pygame.Rect) -> None:
+    """A veil over the panels: nothing runs while paused, and the way on is one key."""
+    t = ui.theme
+    veil = pygame.Surface(area.size, pygame.SRCALPHA)
+    veil.fill((38, 26, 22, 120))
+    ui.surface.blit(veil, area.topleft)
+    width = min(area.width - 2 * t.pad, t.px(640))
+    text_h = len(ui.text.lines(labels.PAUSED_TEXT, t.body, width - t.px(60))) * line_height(t.body)
+    card = pygame.Rect(0, 0, width, t.px(22 + 48 + 18 + 24 + 56 + 26) + text_h)
+    card.center = area.center
+    ui.box(card, th.PAPER, th.RED, radius=t.px(14), width=t.px(5))
+    title_w = ui.text.width(labels.PAUSED_TITLE, t.h1, bold=True)
+    icon = pygame.Rect(0, 0, t.px(30), t.px(34))
+    icon.topleft = (card.centerx - (title_w + icon.width + t.px(14)) // 2, card.y + t.px(28))
+    for dx in (0, t.px(19)):  # a pause sign, drawn: not every font has one
+        pygame.draw.rect(
+            ui.surface, th.RED, (icon.x + dx, icon.y, t.px(11), icon.height), border_radius=t.px(3)
+        )
+    ui.label(labels.PAUSED_TITLE, (icon.right + t.px(14), card.y + t.px(22)), t.h1, th.RED, bold=True)
+    drawn = ui.label(
+        labels.PAUSED_TEXT,
+        (card.x + t.px(30), card.y + t.px(22 + 48 + 18)),
+        t.body,
+        th.INK,
+        width=card.width - t.px(60),
+    )
+    ui.button(
+        "fac:pause",
+        pygame.Rect(card.centerx - t.px(150), drawn.bottom + t.px(24), t.px(300), t.px(56)),
+        "继续会话（回车）",
+        kind="primary",
+        size=t.h2,
+    )
+
+
+def draw_note(ui: Ui, note: Note, more: int = 0) -> None:
+    """A note as a pop-up: coloured band (kicker, title), what changed, the text, its source;
+    ``more`` notes wait behind it."""
+    t = ui.theme
+    color = NOTE_COLORS[note.kind]
+    width = min(t.px(860), ui.surface.get_width() - 2 * t.pad)
+    inner = width - t.px(48)
+    body_size = t.h2 if note.kind in ("event", "feedback") else t.body
+    facts_h = sum(len(ui.text.lines("· " + f, t.body, inner, bold=True)) for f in note.facts) * line_height(
+        t.body
+    )
+    need = len(ui.text.lines(note.body, body_size, inner - t.px(12))) * line_height(body_size)
+    need += facts_h + (t.px(8) if note.facts else 0) + (line_height(t.body) if note.body_label else 0)
+    need += t.px(70 + 16 + 84 + 10) + (line_height(t.small) + t.px(6) if note.source else 0)
+    rect = dialog(ui, width, max(t.px(240), need), color)
+    band = pygame.Rect(rect.x, rect.y, rect.width, t.px(70))
+    pygame.draw.rect(
+        ui.surface, color, band, border_top_left_radius=t.px(14), border_top_right_radius=t.px(14)
+    )
+    ui.line(note.kicker, (rect.x + t.px(24), band.y + t.px(8)), t.small, th.IVORY, inner)
+    ui.line(note.title, (rect.x + t.px(24), band.y + t.px(30)), t.h2, th.IVORY, inner, bold=True)
+    x, y = rect.x + t.px(24), band.bottom + t.px(16)
+    for fact in note.facts:
+        y = ui.label("· " + fact, (x, y), t.body, th.RED, width=inner, bold=True).bottom
+    if note.facts:
+        y += t.px(8)
+    if note.body_label:
+        ui.label(note.body_label, (x, y), t.body, th.MUTED, bold=True)
+        y += line_height(t.body)
+    bottom = rect.bottom - t.px(84)
+    if note.source:
+        ui.line(f"出处：{note.source}", (x, bottom - line_height(t.small)), t.small, th.MUTED, inner)
+        bottom -= line_height(t.small) + t.px(6)
+    ui.scroll_text(
+        "notice", pygame.Rect(x, y, inner, max(line_height(body_size), bottom - y)), note.body, body_size
+    )
+    label = "继续（回车）" + (f" · 还有 {more} 条" if more else "")
+    bw = min(inner, ui.text.width(label, t.h2) + t.px(48))
+    ui.button(
+        "notice",
+        pygame.Rect(rect.right - t.px(24) - bw, rect.bottom - t.px(70), bw, t.px(52)),
+        label,
+        kind="primary",
+        size=t.h2,
+    )
+
+
+def draw_menu(ui: Ui, menu: str, team: TeamView) -> None:
+    """The facilitator's menu (``main``, or choosing a role for ``hint`` / ``skip``, or ``end``)."""
+    t = ui.theme
+    rect = dialog(ui, t.px(620), t.px(560), th.RED)
+    x, y, bw = rect.x + t.px(30), rect.y + t.px(20), rect.width - t.px(60)
+    titles = {
+        "main": "主持人菜单",
+        "hint": "给哪个角色提示？",
+        "skip": "跳过哪个角色的当前任务？",
+        "end": "结束本次会话？",
+    }
+    ui.label(titles[menu], (x, y), t.h1, th.RED, bold=True)
+    y += t.px(64)
+    bh, step = t.px(50), t.px(60)
+    items: list[tuple[str, str, str]] = []  # (name, label, kind)
+    if menu == "main":
+        items = [
+            (
+                "fac:pause",
+                "继续会话" if team.paused else "暂停会话（时钟、等待和锁定都停下）",
+                "normal",
+            ),
+            ("fac:hint", "给一个提示…", "normal"),
+            ("fac:skip", "跳过卡住的任务…（记入审计日志，不得分）", "normal"),
+            ("fac:end", "结束会话…", "normal"),
+            ("fac:close", "返回游戏（Esc）", "primary"),
+        ]
+    elif menu in ("hint", "skip"):
+        for view in team.roles:
+            if view.task is not None:
+                items.append((f"fac:{menu}-{view.role}", f"{view.name}：《{view.task_title}》", "normal"))
+        if not items:
+            ui.label("现在没有角色手上有任务。", (x, y), t.body, th.MUTED)
+        items.append(("fac:main", "返回（Esc）", "quiet"))
+    elif menu == "end":
+        ui.label(
+            "会话会记为“已放弃”，结果和陷阱讲解仍会显示，记录保留在数据库中。",
+            (x, y),
+            t.body,
+            th.INK,
+            width=bw,
+        )
+        y += t.px(70)
+        items = [("fac:end-yes", "确定结束", "primary"), ("fac:main", "返回（Esc）", "quiet")]
+    for n, (name, label, kind) in enumerate(items, start=1):
+        ui.button(
+            name,
+            pygame.Rect(x, y, bw, bh),
+            label,
+            key_hint=str(n),
+            keys=(pygame.K_0 + n, pygame.K_KP0 + n),
+            kind=kind,
+        )
+        y += step

@@ -1,0 +1,16 @@
+"""The screens ``play.py screenshot`` can save, by name. No pygame here, so the command line can
+list them without starting the game; :mod:`engine.ui.shots` drives the game to each."""
+
+SCREENS = (
+    "title",
+    "choose",
+    "setup",
+    "play",
+    "feedback",
+    "trap",
+    "event",
+    "paused",
+    "results",
+    "review",
+    "host",
+)
