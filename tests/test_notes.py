@@ -127,12 +127,14 @@ def test_every_danger_raising_trap_of_the_flagship_says_so() -> None:
     yida = load_scenario(YIDA)
     raising = {t for t, site in yida.traps.items() if site.trap.add.get("alarm")}
     assert raising  # the flagship's 危险 counter
+    label = next(f.display for f in yida.data.flags if f.id == "alarm")
+    assert label and label.startswith("危险")
     seen: set[str] = set()
     for seed in range(60):
         events = play_bot_session(yida, "random", seed=seed).events
         for i, e in enumerate(events):
             if e.kind == "trap_sprung" and e.data["trap"] in raising:
                 note = next(n for n in notes(yida, events) if n.seq == i + 1)
-                assert any(f.startswith("危险(满3暴露) 升至 ") for f in note.facts), note.facts
+                assert any(f.startswith(f"{label} 升至 ") for f in note.facts), note.facts
                 seen.add(e.data["trap"])
     assert len(seen) >= len(raising) // 2

@@ -114,7 +114,7 @@ def test_text_mode_shows_the_pause_and_frozen_figures(tutorial: Scenario, store:
     assert "══ 会话已暂停（时钟、等待和锁定都已停下" in text
     assert "── 用时 00:15（已暂停）" in text
     assert "李达（张三）：被锁定，还需 15 秒" in text
-    assert "王会悟（李四）：等待「大会开幕」，才能开始《会场望风》，已等 00:11" in text
+    assert "王会悟（李四）：等待「大会开幕」，才能开始《照应会务》，已等 00:11" in text
 
 
 def test_phones_and_the_host_page_get_a_frozen_clock_that_does_not_tick(

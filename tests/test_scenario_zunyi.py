@@ -201,7 +201,7 @@ def test_turning_point_playthrough(zunyi: Scenario, store: Store) -> None:
     st, out = play_to(zunyi, store, ASSIGN, TURNING_POINT, "turning_point")
     assert st.sprung == [] and st.flags["peril"] == 0 and st.flags["support"] == 6
     for title in ("通道", "黎平", "猴场", "强渡乌江", "智取遵义", "遵义会议", "门口的李德"):
-        assert f"📢 {title}" in out, title
+        assert f"📢 团队事件 · 全体注意：{title}" in out, title
     assert "等待 毛泽东 完成《湘江之后》" in out  # the screen says whom a role waits for
     assert "══ 结局：伟大转折 ══" in out
 

@@ -81,7 +81,7 @@ def test_play_test_springs_a_trap_and_explains_it(tmp_path: Path) -> None:
     assert bench.play_choose("lida", 1, "start") == ""  # 只请北京、上海两地来人
     play = bench.snapshot()["play"]
     (popup,) = play["popups"]
-    assert popup["kind"] == "trap" and popup["title"] == "李达 落入陷阱「只通知两地」"
+    assert popup["kind"] == "trap" and popup["title"] == "⚠ 陷阱 · 李达：只通知两地"
     assert "13人" in popup["text"] and popup["source"]
     lida = next(r for r in play["roles"] if r["role"] == "lida")
     assert [c["text"] for c in lida["choices"]] == ["每地派两名代表"]  # the trap bites once

@@ -76,7 +76,7 @@ def test_play_test_shows_every_role_and_a_trap_pop_up(tmp_path: Path) -> None:
             page.locator('#roles .role[data-role="lida"] button', has_text="只请北京、上海两地来人").click()
             popup = page.locator("#popup")
             expect(popup).to_be_visible(timeout=10_000)
-            expect(popup).to_contain_text("李达 落入陷阱「只通知两地」")
+            expect(popup).to_contain_text("⚠ 陷阱 · 李达：只通知两地")
             expect(popup).to_contain_text("13人")
             shot(page, "studio-trap")
             page.keyboard.press("Enter")

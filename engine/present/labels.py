@@ -77,7 +77,7 @@ def flag_value(value: FlagValue) -> str:
 
 
 def flag_change(flag: FlagDef | None, flag_id: str, value: FlagValue, delta: int | None) -> str:
-    """One line for a changed team flag: ``危险(满3暴露) 升至 2（+2）``, or the flag's description
+    """One line for a changed team flag: ``危险（满3暴露） 升至 2（+2）``, or the flag's description
     when it became true (``文件被留在了会场桌上``). ``delta`` is the authored ``add``, if any."""
     label = (flag.display or flag.description) if flag else None
     label = label or flag_id

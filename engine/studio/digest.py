@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.format.scenario import Scenario
-from engine.present.view import format_duration
+from engine.present.labels import format_duration
 from engine.tools.deadcode import Dead
 from engine.tools.simulate import Simulation
 from engine.tools.verify import Finding, VerifyReport, describe_move

@@ -18,7 +18,9 @@ from dataclasses import asdict
 from typing import Any
 
 from engine.format.scenario import Scenario
-from engine.present.view import describe, team_view, trap_consequences
+from engine.present.feed import describe
+from engine.present.notes import notes
+from engine.present.view import team_view
 from engine.rules.state import Event, State
 from engine.rules.step import Choose, Start, step
 
@@ -44,44 +46,33 @@ class PlayTest:
 
     def _apply(self, result: tuple[list[Event], State]) -> None:
         events, self.state = result
+        first = len(self.events) + 1
         self.events += events
-        for event in events:
-            popup = self._popup(event)
-            if popup is not None:
-                self.serial += 1
-                self.popups = [*self.popups, {"id": f"{self.token}.{self.serial}", **popup}][-POPUPS:]
-
-    def _popup(self, event: Event) -> dict[str, Any] | None:
-        s, d = self.s, event.data
-        if event.kind == "trap_sprung":
-            trap = s.traps[d["trap"]].trap
-            return {
-                "kind": "trap",
-                "title": f"{s.role_name(event.role or '')} 落入陷阱「{trap.title}」",
-                "text": trap.explanation,
-                "source": trap.source or "",
-                "lines": trap_consequences(s, event),
+        popups = [
+            {
+                "kind": note.kind,
+                "title": f"{note.kicker}：{note.title}" if note.title else note.kicker,
+                "text": note.body,
+                "source": note.source,
+                "lines": list(note.facts),
             }
-        if event.kind == "team_event":
-            team_event = s.events[d["event"]]
-            return {
-                "kind": "event",
-                "title": team_event.title,
-                "text": team_event.text,
-                "source": "",
-                "lines": [],
-            }
-        if event.kind == "ending_reached":
-            ending = s.endings[d["ending"]]
-            score = f"团队得分 {self.state.score}" if self.state else ""
-            return {
-                "kind": "ending",
-                "title": f"结局：{ending.title}",
-                "text": ending.text,
-                "source": "",
-                "lines": [score],
-            }
-        return None
+            for note in notes(self.s, events, first)
+        ]
+        ending = next((e for e in events if e.kind == "ending_reached"), None)
+        if ending is not None:
+            chosen = self.s.endings[ending.data["ending"]]
+            popups.append(
+                {
+                    "kind": "ending",
+                    "title": f"结局：{chosen.title}",
+                    "text": chosen.text,
+                    "source": "",
+                    "lines": [f"团队得分 {self.state.score}"],
+                }
+            )
+        for popup in popups:
+            self.serial += 1
+            self.popups = [*self.popups, {"id": f"{self.token}.{self.serial}", **popup}][-POPUPS:]
 
     def choose(self, role: str, index: int, node: str | None) -> None:
         self._apply(step(self.s, self.state, Choose(role, index, node), max(self.now(), self.state.now)))
