@@ -30,6 +30,7 @@ import uvicorn
 from engine.format.catalog import default_scenario
 from engine.session.clock import Clock
 from engine.store.db import Store, default_db_path
+from engine.web.guard import ConnectionGuard, guarded_protocol, limit_logging, raise_fd_limit
 from engine.web.hub import Hub, Team
 from engine.web.messages import MAX_FRAME
 from engine.web.server import build_app
@@ -95,8 +96,12 @@ def _link(hub: Hub, team: Team) -> TeamLink:
 
 
 def make_server(hub: Hub) -> uvicorn.Server:
+    """The uvicorn server for ``hub``, with the guards of :mod:`engine.web.guard` in place."""
+    raise_fd_limit()
+    limit_logging()
     config = uvicorn.Config(
         build_app(hub),
+        http=guarded_protocol(ConnectionGuard()),
         ws="websockets-sansio",
         ws_max_size=MAX_FRAME * 2,
         ws_per_message_deflate=False,
