@@ -94,9 +94,7 @@ function card(t) {
     t.phase === "play" ? h("td", { class: "ctl" },
       h("button", { class: "secondary", type: "button", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }) }, "提示"), " ",
       h("button", { class: "secondary", type: "button", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }) }, "跳过")) : null))));
-  if (t.phase === "play" && t.seats.length) {
-    kids.push(h("details", { class: "seats" }, h("summary", {}, `手机座位（${t.seats.length}）`), seatList(t, () => "")));
-  }
+  if (t.phase === "play" && t.seats.length) kids.push(seatDetails(t));
   if (s.traps.length) kids.push(h("p", { class: "traps" }, "陷阱：" + s.traps.map((x) => `${x.title}（${x.role}）`).join("、")));
   if (s.recent.length) kids.push(h("ul", { class: "feed" }, s.recent.slice().reverse().map((l) => h("li", {}, l))));
   const ctl = [];
@@ -121,6 +119,14 @@ function seatList(t, note) {
       onclick: () => confirm(`释放「${s.name}」的座位？\n那台手机会退出；${s.name} 可以用任何手机扫码、填写同一名字「${s.name}」接回自己的角色。`)
         && org("free_seat", t.id, { seat: s.id }),
     }, "释放"))));
+}
+
+// Folded away while the game runs (the projector shows the play); stays open across updates once opened.
+const seatsOpen = new Set();
+function seatDetails(t) {
+  return h("details", { class: "seats", open: seatsOpen.has(t.id) ? true : null,
+    ontoggle: (e) => { if (e.target.open) seatsOpen.add(t.id); else seatsOpen.delete(t.id); } },
+  h("summary", {}, `手机座位（${t.seats.length}）：换手机、找回座位`), seatList(t, () => ""));
 }
 
 function render() {
