@@ -9,6 +9,8 @@ import contextlib
 import json
 import logging
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -375,3 +377,26 @@ def test_the_same_log_line_is_written_once_per_interval(monkeypatch: pytest.Monk
     logger.error("socket.accept() out of system resource\nsocket: <fd=7>")
     assert len(records) == 3
     assert records[2].endswith("[4999 more like this in the last 10 s]")
+
+
+def test_a_connection_may_send_30_messages_at_once_then_10_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [0.0]
+    monkeypatch.setattr(server.time, "monotonic", lambda: now[0])
+    bucket = server.Bucket()
+    assert all(bucket.take() for _ in range(30)) and not bucket.take()
+    now[0] += 1.0
+    assert sum(bucket.take() for _ in range(30)) == 10
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file-descriptor limits are POSIX")
+def test_the_host_raises_its_file_descriptor_limit_as_far_as_allowed() -> None:
+    code = (
+        "import resource\n"
+        "from engine.web.guard import raise_fd_limit\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, 1024))\n"
+        "print(raise_fd_limit(), resource.getrlimit(resource.RLIMIT_NOFILE))\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))\n"
+        "print(raise_fd_limit(), resource.getrlimit(resource.RLIMIT_NOFILE))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert out.stdout.split("\n")[:2] == ["(256, 1024) (1024, 1024)", "(256, 256) (256, 256)"], out.stderr

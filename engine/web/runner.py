@@ -36,6 +36,7 @@ from engine.web.messages import MAX_FRAME
 from engine.web.server import build_app
 
 DEFAULT_PORT = 8765
+ACCEPT_BATCH = 64  # connections accepted per wake-up (and the listen queue)
 T = TypeVar("T")
 
 
@@ -109,6 +110,10 @@ def make_server(hub: Hub) -> uvicorn.Server:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,
+        # asyncio accepts this many connections per wake-up before any of their protocols run:
+        # kept small, a flood of connects is turned away (guard.py) before it uses up the file
+        # descriptors (uvicorn's default, 2048, let one burst hit "Too many open files")
+        backlog=ACCEPT_BATCH,
     )
     return uvicorn.Server(config)
 
