@@ -58,7 +58,7 @@ def backup(source: Path, target: Path, overwrite: bool = False) -> BackupResult:
             verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
                 raise StoreError(f"备份副本检查未通过（{verdict}）；原数据库没有改动，请稍后重试")
-            result = BackupResult(_count(copy, "sessions"), _count(copy, "steps"), 0)
+            sessions, steps = _count(copy, "sessions"), _count(copy, "steps")
         except sqlite3.Error as exc:
             raise StoreError(f"备份失败：{store._explain(exc)}") from None
         finally:
@@ -67,7 +67,7 @@ def backup(source: Path, target: Path, overwrite: bool = False) -> BackupResult:
             os.replace(partial, target)
         except OSError as exc:
             raise StoreError(f"无法写入 {target}（{exc.strerror}）；请用 -o 指定可写的位置") from None
-        return BackupResult(result.sessions, result.steps, target.stat().st_size)
+        return BackupResult(sessions, steps, target.stat().st_size)
     finally:
         store.close()
         with contextlib.suppress(OSError):
