@@ -7,23 +7,16 @@ Set ``QJ_SHOTS=/tmp/shots`` to keep screenshots of the dashboard and the phones.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM, TUTORIAL
+from browser_driver import ARGS, CHROMIUM, shot
 
 from engine.web.runner import start_host
 
-SHOTS = os.environ.get("QJ_SHOTS", "")
+TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="需要 Chromium：apt-get install -y chromium")
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def join(browser: Any, url: str, name: str, role: str = "") -> Any:
