@@ -75,3 +75,30 @@ def test_the_dashboard_frees_a_seat_and_the_player_comes_back_on_a_new_phone(tmp
             browser.close()
     finally:
         handle.stop()
+
+
+def test_a_silent_dashboard_is_reconnected_and_keeps_the_half_typed_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from engine.web import server
+
+    monkeypatch.setattr(server, "IDENTIFY_TIMEOUT", 1.0)
+    handle = start_host(TUTORIAL, tmp_path / "dash.db", port=0, bind="127.0.0.1", teams=1)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            dash = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            dash.goto(f"{handle.base_url}/host")  # no secret in the link: the organizer types it
+            dash.fill("#secret", handle.secret[:4])
+            closed = dash.wait_for_event("websocket", timeout=10_000)  # the host hung up; a new one opens
+            assert "/ws" in closed.url
+            dash.wait_for_timeout(500)
+            assert dash.input_value("#secret") == handle.secret[:4]
+            dash.fill("#secret", handle.secret)
+            dash.press("#secret", "Enter")
+            dash.locator("[data-team]").wait_for()
+            browser.close()
+    finally:
+        handle.stop()

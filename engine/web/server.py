@@ -40,7 +40,9 @@ from engine.web.roster import Refused
 STATIC = Path(__file__).resolve().parent / "static"
 BURST = 30  # messages a connection may send at once ...
 RATE = 10.0  # ... and per second after that
-IDENTIFY_TIMEOUT = 30.0  # seconds a WebSocket may stay without a valid code, token or secret
+# seconds a WebSocket may stay without a valid code, token or secret (an organizer typing the
+# secret takes a while; the page reconnects by itself and keeps what was typed)
+IDENTIFY_TIMEOUT = 60.0
 HEADERS = {
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",

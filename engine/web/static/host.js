@@ -35,6 +35,8 @@ function onMessage(msg) {
 
 function askSecret() {
   const input = h("input", { type: "text", id: "secret", autocomplete: "off", placeholder: "终端里印出的口令" });
+  const prior = document.getElementById("secret"); // the host closes a silent connection; keep what was typed
+  if (prior) input.value = prior.value;
   put(app, h("form", { class: "secret-form", onsubmit: (e) => {
     e.preventDefault();
     secret = input.value.trim().toUpperCase();
