@@ -122,6 +122,7 @@ def _can_mount_read_only(tmp_path: Path) -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow
 def test_reading_from_a_read_only_mount_works_and_playing_names_the_cause(
     tmp_path: Path, tutorial: Scenario
 ) -> None:

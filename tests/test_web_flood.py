@@ -100,6 +100,7 @@ def _closed(sock: socket.socket) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_players_are_served_while_idle_sockets_flood_the_host(tmp_path: Path) -> None:
     log = tmp_path / "host.log"
     proc, base, secret, code = _start(tmp_path / "host.db", log)

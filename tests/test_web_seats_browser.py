@@ -32,6 +32,7 @@ def join(browser: Any, url: str, name: str, role: str = "") -> Any:
     return page
 
 
+@pytest.mark.slow
 def test_the_dashboard_frees_a_seat_and_the_player_comes_back_on_a_new_phone(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -77,6 +78,7 @@ def test_the_dashboard_frees_a_seat_and_the_player_comes_back_on_a_new_phone(tmp
         handle.stop()
 
 
+@pytest.mark.slow
 def test_a_silent_dashboard_is_reconnected_and_keeps_the_half_typed_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
