@@ -134,6 +134,14 @@ def test_reading_from_a_read_only_mount_works_and_playing_names_the_cause(
         pytest.skip("needs Linux user and mount namespaces (unshare) to make a read-only mount")
     db = media / "qingjing.db"
     filled(db, tutorial)
+    # and a store a crash left with its last steps still in -wal (no -shm)
+    crashed = media / "crashed.db"
+    live = Store(tmp_path / "live.db")
+    live.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    play_bot_session(tutorial, "random", seed=5, store=live)
+    shutil.copyfile(tmp_path / "live.db", crashed)
+    shutil.copyfile(tmp_path / "live.db-wal", f"{crashed}-wal")
+    live.close()
     before = digest(media)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -143,7 +151,8 @@ def test_reading_from_a_read_only_mount_works_and_playing_names_the_cause(
         f"{sys.executable} play.py report --db {db} --format json -o {out_dir / 'r.json'} && "
         f"{sys.executable} play.py backup --db {db} -o {out_dir / 'copy.db'} && "
         f"{{ {sys.executable} play.py text --scenario scenarios/tutorial.yaml --players 甲 --db {db} </dev/null;"
-        " echo exit=$?; }"
+        " echo exit=$?; } && "
+        f"{{ {sys.executable} play.py sessions --db {crashed}; echo crashed=$?; }}"
     )
     out = subprocess.run(
         ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
@@ -158,6 +167,11 @@ def test_reading_from_a_read_only_mount_works_and_playing_names_the_cause(
     )
     assert "exit=2" in out.stdout
     assert f"{db} 所在的磁盘（或分区）是只读的，无法保存进度" in out.stderr, out.stderr
+    assert (
+        "crashed=2" in out.stdout
+        and "旁有未合并的 -wal 日志" in out.stderr
+        and "-shm 文件一起复制" in out.stderr
+    )
     assert digest(media) == before
     assert (out_dir / "r.json").stat().st_size > 0
 

@@ -336,6 +336,24 @@ def test_idle_and_dribbling_sockets_are_closed_and_silent_websockets_too(
         idle.close()
         dribble.close()
 
+        # a keep-alive connection that was answered, then dribbles its next request
+        again = socket.create_connection(("127.0.0.1", port), timeout=5)
+        again.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b"ok"):
+            answer += again.recv(200)
+        assert answer.startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            for ch in b"GET /healthz HTTP/1.1\r\nX-Slow: " + b"a" * 60:
+                again.sendall(bytes([ch]))
+                time.sleep(0.05)
+        again.settimeout(3)
+        with contextlib.suppress(ConnectionResetError):
+            assert again.recv(10) == b""
+        assert time.monotonic() - started < 3.5  # not the 60 bytes x 50 ms the dribble wanted
+        again.close()
+
         async def silent_and_known() -> tuple[bool, bool]:
             url = handle.base_url.replace("http", "ws") + "/ws"
             async with connect(url) as silent, connect(url) as known:
