@@ -9,19 +9,17 @@ upgrade every code, token and the organizer's secret still work and the game goe
 from __future__ import annotations
 
 import ast
-import json
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
+from hub_driver import Inbox, act_first, send
 
 from engine.session.clock import ManualClock
 from engine.store import migrations
 from engine.store.db import SCHEMA_VERSION, Store
 from engine.store.hosting import HostTables
-from engine.web import messages as m
 from engine.web.hub import Client, Hub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,20 +34,6 @@ TOKENS = {
     "王五": "Gx23bymE3_NqBSa87xTQIZ1meDrfs5Tb",
     "赵六": "p1PDdXQPn2qnedcbH16WRxzfHFUnyRIY",
 }
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.latest: dict[str, Any] = {}
-
-    def push(self, key: str, text: str) -> None:
-        self.latest[key] = json.loads(text)
-
-
-def send(hub: Hub, client: Client, **msg: Any) -> dict[str, Any]:
-    reply = hub.handle(client, m.parse(json.dumps(msg)))
-    assert reply is not None
-    return reply
 
 
 def test_the_web_package_speaks_no_sql() -> None:
@@ -132,22 +116,16 @@ def test_a_host_database_from_before_keeps_every_team_seat_token_and_secret(
     assert send(hub, org, t="host", secret=SECRET)["t"] == "dash"
     zhao = send(hub, Client(Inbox()), t="hello", token=TOKENS["赵六"])
     assert zhao["me"] == {"name": "赵六", "pick": "lida"}
-    # 张三 holds lida in the red team's game, and plays on
-    phone = Client(Inbox())
-    view = send(hub, phone, t="hello", token=TOKENS["张三"])
-    (role,) = view["play"]["roles"]
-    assert role["id"] == "lida"
-    if role["status"] == "active":
-        reply = send(
-            hub,
-            phone,
-            t="act",
-            aid="after-upgrade",
-            role="lida",
-            choice=role["choices"][0]["index"],
-            node=role["node"],
-        )
-        assert reply["ok"], reply
+    # every red phone is back on its role, and whoever may act plays on
+    roles = {}
+    for name, role_id in (("张三", "lida"), ("李四", "wanghuiwu"), ("王五", "lihanjun")):
+        phone = Client(Inbox())
+        (role,) = send(hub, phone, t="hello", token=TOKENS[name])["play"]["roles"]
+        assert role["id"] == role_id
+        roles[role_id] = (phone, role)
+    phone, role = next(pr for pr in roles.values() if pr[1]["status"] == "active")
+    reply = act_first(hub, phone, role, "after-upgrade")
+    assert reply["ok"], reply
     assert store.events(SESSION) == red.session.events
     # a new team's code does not collide with any stored one, and the lobby team starts
     assert send(hub, org, t="org", op="start", team=blue.row.id, aid="go")["ok"]

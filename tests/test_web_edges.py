@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_driver import Inbox, act_first, send
 
 from engine.session.clock import ManualClock
 from engine.store.db import Store
@@ -30,20 +31,6 @@ from engine.web.runner import start_host
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 BASE = "http://192.168.1.20:8765"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.latest: dict[str, dict[str, Any]] = {}
-
-    def push(self, key: str, text: str) -> None:
-        self.latest[key] = json.loads(text)
-
-
-def send(hub: Hub, client: Client, **msg: Any) -> dict[str, Any]:
-    reply = hub.handle(client, m.parse(json.dumps(msg)))
-    assert reply is not None
-    return reply
 
 
 def phone(address: str = "192.168.1.50") -> Client:
@@ -118,15 +105,7 @@ def test_the_organizer_frees_a_seat_and_the_player_comes_back_on_another_phone(
     assert send(hub, new_phone, t="join", code=team.row.code, name="张三")["t"] == "joined"
     (role,) = new_phone.listener.latest["view"]["play"]["roles"]  # type: ignore[attr-defined]
     assert role["id"] == "lida" and role["status"] == "active"
-    reply = send(
-        hub,
-        new_phone,
-        t="act",
-        aid="back",
-        role="lida",
-        choice=role["choices"][0]["index"],
-        node=role["node"],
-    )
+    reply = act_first(hub, new_phone, role, "back")
     assert reply["ok"], reply
     # the freed seat is gone from the database too: a restart does not bring the old token back
     hub2 = Hub(store, BASE, TUTORIAL, clock)
