@@ -10,6 +10,12 @@ Checks at the end, from the host's database: every session ended, event numbers 
 each accepted action is exactly one ``choice_made`` event, every action got exactly one answer,
 and every phone's last view is the stored final state (nothing lost, nothing duplicated).
 
+Each phone connects from its own loopback address (127.0.x.y: all of 127.0.0.0/8 is loopback on
+Linux), as phones on a Wi-Fi each have their own; the host limits connections and joins per
+address. The same load runs twice: once plain, once while a flood of idle sockets (300 kept
+open from 127.0.0.1, reopened as the host closes them) hits a host limited to 256 file
+descriptors, macOS's default. Figures of the second run end in ``_flood``.
+
     python bench/bench_web.py [--quick]
 """
 
@@ -18,8 +24,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -38,11 +46,14 @@ from engine.format.loader import load_scenario  # noqa: E402
 from engine.format.scenario import Scenario  # noqa: E402
 from engine.rules.state import fold  # noqa: E402
 from engine.store.db import Store  # noqa: E402
+from engine.store.hosting import HostTables  # noqa: E402
 
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 ROLES = ("lida", "wanghuiwu", "lihanjun")
 THINK = (0.05, 0.3)
 TIME_LIMIT = 150.0
+FLOOD = 300  # idle sockets kept open against the host during the second run
+FLOOD_FDS = 256  # the host's file-descriptor limit during that run (macOS's default)
 
 
 @dataclass
@@ -51,6 +62,7 @@ class Phone:
     code: str
     name: str
     role: str  # "" = watches
+    address: str = ""  # the loopback address this phone connects from
     token: str = ""
     view: dict[str, Any] = field(default_factory=dict)
     sent: dict[str, float] = field(default_factory=dict)
@@ -73,10 +85,14 @@ async def recv(ws: ClientConnection) -> dict[str, Any]:
     return dict(data)
 
 
+def _from(address: str) -> dict[str, Any]:
+    return {"local_addr": (address, 0)} if address else {}
+
+
 async def play_phone(
     url: str, phone: Phone, scenario: Scenario, started: asyncio.Event, rng: random.Random
 ) -> None:
-    ws = await connect(url)
+    ws = await connect(url, **_from(phone.address))
     await ws.send(json.dumps({"t": "join", "code": phone.code, "name": phone.name, "role": phone.role}))
     while not phone.token:
         msg = await recv(ws)
@@ -111,7 +127,7 @@ async def play_phone(
             # Drop the connection mid-session and come back with the token, as a locked phone does.
             phone.reconnected = True
             await ws.close()
-            ws = await connect(url)
+            ws = await connect(url, **_from(phone.address))
             await ws.send(json.dumps({"t": "hello", "token": phone.token}))
             continue
         await asyncio.sleep(rng.uniform(*THINK))
@@ -135,7 +151,7 @@ async def play_phone(
 async def organizer(
     url: str, secret: str, teams: dict[str, list[Phone]], joined: dict[str, list[asyncio.Event]]
 ) -> None:
-    async with connect(url) as ws:
+    async with connect(url, **_from(address(1_000))) as ws:
         await ws.send(json.dumps({"t": "host", "secret": secret}))
         dash = await recv(ws)
         while dash["t"] != "dash":
@@ -146,10 +162,32 @@ async def organizer(
             await ws.send(json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"}))
 
 
-def start_host(db: Path, teams: int) -> tuple[subprocess.Popen[str], str, str, list[str]]:
+def address(n: int) -> str:
+    """Phone ``n``'s own loopback address (not 127.0.0.1, where the flood comes from)."""
+    if not sys.platform.startswith("linux"):
+        return ""  # elsewhere only 127.0.0.1 is loopback: every phone shares it
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+def _limit_fds() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (FLOOD_FDS, FLOOD_FDS))
+
+
+def start_host(
+    db: Path, teams: int, errors: Any, limited: bool = False
+) -> tuple[subprocess.Popen[str], str, str, list[str]]:
     cmd = [sys.executable, "-u", str(ROOT / "play.py"), "host", "--bind", "127.0.0.1", "--port", "0"]
     cmd += ["--db", str(db), "--teams", str(teams), "--scenario", str(TUTORIAL)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=_limit_fds if limited else None,
+    )
     assert proc.stdout is not None
     base = secret = ""
     codes: list[str] = []
@@ -165,7 +203,7 @@ def start_host(db: Path, teams: int) -> tuple[subprocess.Popen[str], str, str, l
         if line.startswith("手机需连接"):
             return proc, base, secret, codes
     proc.kill()
-    raise RuntimeError(f"host did not start: {proc.stderr.read() if proc.stderr else ''}")
+    raise RuntimeError("host did not start")
 
 
 async def drive(base: str, secret: str, codes: list[str], phones_per_team: int) -> list[Phone]:
@@ -177,7 +215,10 @@ async def drive(base: str, secret: str, codes: list[str], phones_per_team: int) 
     tasks = []
     for t, code in enumerate(codes):
         teams[code] = [
-            Phone(code, code, f"p{t}-{i}", ROLES[i] if i < len(ROLES) else "") for i in range(phones_per_team)
+            Phone(
+                code, code, f"p{t}-{i}", ROLES[i] if i < len(ROLES) else "", address(t * phones_per_team + i)
+            )
+            for i in range(phones_per_team)
         ]
         joined[code] = [asyncio.Event() for _ in teams[code]]
         for phone, event in zip(teams[code], joined[code], strict=True):
@@ -211,31 +252,73 @@ def check(db: Path, phones: list[Phone]) -> dict[str, int]:
 
 
 def _session_of(store: Store, code: str) -> str:
-    row = store.db.execute("SELECT session_id FROM web_teams WHERE code = ?", [code]).fetchone()
-    return str(row[0])
+    return next(t.session_id for t in HostTables(store).teams() if t.code == code)
 
 
-def run(quick: bool) -> dict[str, float | str]:
-    teams = 4 if quick else 30
-    phones_per_team = 4
+def flood_sockets(port: int, stop: Any, opened: Any) -> None:
+    """Keep ``FLOOD`` idle sockets open against the host from 127.0.0.1, reopening each one the
+    host closes, until ``stop`` is set; ``opened`` counts them. Runs in its own process, so it
+    costs the phones' measurements nothing."""
+    held: list[socket.socket] = []
+    while not stop.is_set():
+        alive = []
+        for s in held:
+            try:
+                if s.recv(1) == b"":
+                    s.close()
+                    continue
+            except BlockingIOError:
+                pass
+            except OSError:
+                s.close()
+                continue
+            alive.append(s)
+        held = alive
+        while len(held) < FLOOD and not stop.is_set():
+            try:
+                s = socket.create_connection(("127.0.0.1", port), timeout=1)
+            except OSError:
+                break
+            s.setblocking(False)
+            held.append(s)
+            with opened.get_lock():
+                opened.value += 1
+        stop.wait(0.2)
+    for s in held:
+        s.close()
+
+
+def _load(teams: int, phones_per_team: int, flood: bool) -> tuple[dict[str, float | str], int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        proc, base, secret, codes = start_host(db, teams)
+        log = Path(tmp) / "host.log"
+        with log.open("w") as errors:
+            proc, base, secret, codes = start_host(db, teams, errors, limited=flood)
+        stop, opened = multiprocessing.Event(), multiprocessing.Value("i", 0)
+        port = int(base.rsplit(":", 1)[1])
+        flooder = multiprocessing.Process(target=flood_sockets, args=(port, stop, opened)) if flood else None
         try:
+            if flooder is not None:
+                flooder.start()
+                time.sleep(1.0)  # the flood is on before the first phone arrives
             t0 = time.perf_counter()
             phones = asyncio.run(drive(base, secret, codes, phones_per_team))
             wall = time.perf_counter() - t0
         finally:
+            if flooder is not None:
+                stop.set()
+                flooder.join(timeout=10)
             proc.terminate()
             proc.wait(timeout=10)
+            if proc.stdout is not None:
+                proc.stdout.close()
         result = check(db, phones)
+        log_bytes = log.stat().st_size
     rtts = sorted(r * 1000 for p in phones for r in p.rtts)
     q = statistics.quantiles(rtts, n=100, method="inclusive")
     if result["ended"] != teams or result["lost"] or result["duplicated"]:
         raise RuntimeError(f"bench_web: consistency check failed: {result}")
-    return {
-        "web_teams": float(teams),
-        "web_phones": float(teams * phones_per_team),
+    figures: dict[str, float | str] = {
         "web_actions": float(len(rtts)),
         "web_actions_per_s": round(len(rtts) / wall, 1),
         "web_rtt_p50_ms": round(q[49], 2),
@@ -244,6 +327,22 @@ def run(quick: bool) -> dict[str, float | str]:
         "web_lost_events": float(result["lost"]),
         "web_duplicated_events": float(result["duplicated"]),
         "web_wall_s": round(wall, 1),
+    }
+    return figures, opened.value, log_bytes
+
+
+def run(quick: bool) -> dict[str, float | str]:
+    teams = 4 if quick else 30
+    phones_per_team = 4
+    plain, _, _ = _load(teams, phones_per_team, flood=False)
+    flooded, opened, log_bytes = _load(teams, phones_per_team, flood=True)
+    return {
+        "web_teams": float(teams),
+        "web_phones": float(teams * phones_per_team),
+        **plain,
+        **{f"{name}_flood": value for name, value in flooded.items()},
+        "web_flood_sockets_opened": float(opened),
+        "web_flood_host_log_bytes": float(log_bytes),
     }
 
 

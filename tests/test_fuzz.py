@@ -22,11 +22,13 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from engine.format.catalog import bundled_scenarios
-from engine.format.loader import load_scenario, parse_scenario
+from engine.format.cycles import dependency_graph, find_cycles
+from engine.format.loader import _build, load_scenario, parse_scenario
+from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
 from engine.rules.state import Event, State, fold
 from engine.rules.step import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
@@ -163,8 +165,15 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def load(data: dict[str, Any]) -> Scenario:
+    """The generated scenario; one that validate rejects for a dependency cycle (through a team
+    event or a flag: a real dead-lock, see the test below) is not played."""
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    return parse_scenario(text, "fuzz.yaml")
+    try:
+        return parse_scenario(text, "fuzz.yaml")
+    except ScenarioInvalid as exc:
+        if {p.code for p in exc.problems if p.severity == "error"} == {"dependency-cycle"}:
+            reject()
+        raise
 
 
 def check_state(state: State, events: list[Event]) -> None:
@@ -250,6 +259,22 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def test_generated_scenarios_keep_the_invariants(spec: dict[str, Any], data: st.DataObject) -> None:
     s = load(spec)
     simulate(s, data)
+
+
+@SETTINGS
+@given(spec=scenarios(), data=st.data())
+def test_a_dependency_cycle_validate_names_never_happens_in_play(
+    spec: dict[str, Any], data: st.DataObject
+) -> None:
+    """validate's cycles are sound: no task or team event in one is ever done or fired."""
+    scenario, problems = _build(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), "fuzz.yaml")
+    cycles = list(find_cycles(dependency_graph(scenario)))
+    assert bool(cycles) == any(p.code == "dependency-cycle" for p in problems)
+    if not cycles:
+        return
+    state, _ = simulate(scenario, data, skips=False)
+    for kind, name in {node for cycle in cycles for node in cycle}:
+        assert name not in (state.done if kind == "task" else state.fired), f"{kind} {name} happened"
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -151,7 +151,7 @@ def test_totals_agree_across_json_csv_html(outputs: dict[str, Path]) -> None:
     assert cards["会话"] == str(totals["sessions"]) and cards["陷阱总数"] == str(totals["total_traps"])
     assert cards["完成"] == str(totals["ended"]) and cards["平均得分"] == f"{totals['avg_score']:.1f}"
     session_rows = [
-        row for row in html.cells if len(row) == 8 and re.fullmatch(r"[0-9a-f]{8}|tricky01", row[0])
+        row for row in html.cells if len(row) == 8 and re.fullmatch(r"[0-9a-f]{16}|tricky01", row[0])
     ]
     assert len(session_rows) == totals["sessions"]
     assert sum(int(row[5]) for row in session_rows) == totals["total_score"]

@@ -22,6 +22,7 @@ from ui_driver import click, frame, key
 from engine.format.loader import load_scenario
 from engine.session.clock import ManualClock
 from engine.store.db import Store
+from engine.store.hosting import HostTables
 from engine.ui.app import App, Settings
 from engine.ui.scenes.host import QUIET, HostScene
 from engine.ui.scenes.setup import SetupScene
@@ -170,7 +171,7 @@ def test_key_from_setup_hosts_draws_scannable_qr_adds_a_team_and_esc_stops(app: 
     assert host_threads() == []
     assert setup.team.value == "红星小组"  # what was typed is still there
     # the teams live in the game's own database
-    names = {r["name"] for r in store.db.table("web_teams").rows}
+    names = {t.name for t in HostTables(store).teams()}
     assert names == {"红星小组", "第1队"}
 
 

@@ -8,47 +8,22 @@ Set ``QJ_SHOTS=/tmp/shots`` to keep screenshots of the phone pages and the dashb
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_driver import ARGS, CHROMIUM, shot
 
 from engine.rules.state import fold
 from engine.store.db import Store
 from engine.web.runner import start_host
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
-CHROMIUM = next(
-    (
-        p
-        for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
-        if p and Path(p).is_file()
-    ),
-    None,
-)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PLAYERS = (("lida", "张三"), ("wanghuiwu", "李四"), ("lihanjun", "王五"))
-SHOTS = os.environ.get("QJ_SHOTS", "")
-
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="需要 Chromium：apt-get install -y chromium（Debian 包，/usr/bin/chromium）"
 )
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:

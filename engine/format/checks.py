@@ -4,14 +4,19 @@ Errors make a scenario unplayable or wrong (unknown ids, cycles, dead ends); war
 likely mistakes (an unused flag, a remedial task nothing opens). Every finding carries the
 YAML position of the offending value. Whole-team reachability across all interleavings is the
 verifier's job (``play.py verify``); these checks are local and fast.
+
+Bounded on hostile input: each kind of problem (its code) is listed at most
+:data:`SHOWN_PER_KIND` times, then one line says how many more there are; a "did you mean"
+(which compares the name with every id) is only worked out for a problem that is shown.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from engine.format.conditions import iter_conditions
+from engine.format.cycles import dependency_graph, describe, find_cycles
+from engine.format.guess import NameIndex, suggest
 from engine.format.model import (
     Condition,
     EventCondition,
@@ -24,17 +29,8 @@ from engine.format.problems import Problem, Severity
 from engine.format.scenario import Scenario
 from engine.format.yamlsource import Path, SourceMap
 
-
-def suggest(name: str, options: Iterable[str]) -> str:
-    """A "did you mean" tail for an unknown id, or a list of what exists."""
-    options = list(options)
-    guess = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    if guess:
-        return f"；是不是 “{guess[0]}”？"
-    if not options:
-        return "；目前还没有任何可用的 id"
-    shown = "、".join(options[:8]) + ("…" if len(options) > 8 else "")
-    return f"；可用的有：{shown}"
+SHOWN_PER_KIND = 100
+Guess = tuple[str, Iterable[str]]  # an unknown name and the ids it may have meant
 
 
 class _Checker:
@@ -47,16 +43,50 @@ class _Checker:
             t.id: {c.complete for n in t.nodes for c in n.choices if c.complete} for t in self.data.tasks
         }
         self.used_flags: set[str] = set()
+        # id() of a big collection of ids -> (that collection, kept so its id is not reused; its index)
+        self.indexes: dict[int, tuple[object, NameIndex]] = {}
+        self.shown: dict[str, int] = {}  # code -> problems listed
+        self.hidden: dict[str, tuple[Severity, Path, int]] = {}  # code -> (severity, first path, count)
 
-    def add(self, severity: Severity, path: Path, code: str, message: str) -> None:
+    def add(
+        self,
+        severity: Severity,
+        path: Path,
+        code: str,
+        message: str,
+        guess: Guess | None = None,
+        after: str = "",
+    ) -> None:
+        """A problem: ``message``, "did you mean" for ``guess`` (worked out only if shown), ``after``."""
+        if self.shown.get(code, 0) >= SHOWN_PER_KIND:
+            _, first, count = self.hidden.get(code, (severity, path, 0))
+            self.hidden[code] = (severity, first, count + 1)
+            return
+        self.shown[code] = self.shown.get(code, 0) + 1
         line, column = self.smap.position(path)
-        self.problems.append(Problem(self.smap.file, line, column, severity, code, message))
+        text = message + (self.suggest(*guess) if guess else "") + after
+        self.problems.append(Problem(self.smap.file, line, column, severity, code, text))
 
-    def error(self, path: Path, code: str, message: str) -> None:
-        self.add("error", path, code, message)
+    def suggest(self, name: str, options: Iterable[str]) -> str:
+        if not isinstance(options, (dict, list)) or len(options) < NameIndex.BIG:
+            return suggest(name, options)
+        cached = self.indexes.get(id(options))
+        if cached is None:
+            cached = self.indexes[id(options)] = (options, NameIndex(options))
+        return suggest(name, options, cached[1])
+
+    def error(self, path: Path, code: str, message: str, guess: Guess | None = None, after: str = "") -> None:
+        self.add("error", path, code, message, guess, after)
 
     def warn(self, path: Path, code: str, message: str) -> None:
         self.add("warning", path, code, message)
+
+    def summarise_hidden(self) -> None:
+        """One line per kind of problem beyond the cap, where the first one not listed is."""
+        for code, (severity, path, count) in self.hidden.items():
+            line, column = self.smap.position(path)
+            text = f"…还有 {count} 处同类问题（只列出了前 {SHOWN_PER_KIND} 处）；请先修正上面的"
+            self.problems.append(Problem(self.smap.file, line, column, severity, code, text, count - 1))
 
     # --- ids -------------------------------------------------------------------------------
 
@@ -99,7 +129,9 @@ class _Checker:
             self.error(
                 path,
                 "unknown-flag",
-                f"未声明的标记 “{flag}”{suggest(flag, self.s.flag_types)}（标记须先在 flags: 中声明）",
+                f"未声明的标记 “{flag}”",
+                (flag, self.s.flag_types),
+                "（标记须先在 flags: 中声明）",
             )
             return
         kind = self.s.flag_types[flag]
@@ -129,7 +161,7 @@ class _Checker:
 
     def check_task_ref(self, task_id: str, path: Path) -> bool:
         if task_id not in self.s.tasks:
-            self.error(path, "unknown-task", f"未知的任务 “{task_id}”{suggest(task_id, self.s.tasks)}")
+            self.error(path, "unknown-task", f"未知的任务 “{task_id}”", (task_id, self.s.tasks))
             return False
         return True
 
@@ -142,8 +174,8 @@ class _Checker:
                         self.error(
                             (*leaf_path, "outcome"),
                             "unknown-outcome",
-                            f"任务 “{leaf.task_done}” 没有结果 “{leaf.outcome}”"
-                            f"{suggest(leaf.outcome, sorted(outcomes))}",
+                            f"任务 “{leaf.task_done}” 没有结果 “{leaf.outcome}”",
+                            (leaf.outcome, sorted(outcomes)),
                         )
             elif isinstance(leaf, FlagCondition):
                 self.used_flags.add(leaf.flag)
@@ -151,7 +183,8 @@ class _Checker:
                     self.error(
                         (*leaf_path, "flag"),
                         "unknown-flag",
-                        f"未声明的标记 “{leaf.flag}”{suggest(leaf.flag, self.s.flag_types)}"
+                        f"未声明的标记 “{leaf.flag}”",
+                        (leaf.flag, self.s.flag_types),
                         "（标记须先在 flags: 中声明）",
                     )
                 else:
@@ -171,13 +204,15 @@ class _Checker:
                     self.error(
                         (*leaf_path, "event"),
                         "unknown-event",
-                        f"未知的团队事件 “{leaf.event}”{suggest(leaf.event, self.s.events)}",
+                        f"未知的团队事件 “{leaf.event}”",
+                        (leaf.event, self.s.events),
                     )
             elif isinstance(leaf, TrapCondition) and leaf.trap not in self.s.traps:
                 self.error(
                     (*leaf_path, "trap"),
                     "unknown-trap",
-                    f"未知的陷阱 “{leaf.trap}”{suggest(leaf.trap, self.s.traps)}",
+                    f"未知的陷阱 “{leaf.trap}”",
+                    (leaf.trap, self.s.traps),
                 )
 
     def check_roles(self) -> None:
@@ -204,7 +239,8 @@ class _Checker:
                 self.error(
                     (*tpath, "role"),
                     "unknown-role",
-                    f"未知的角色 “{task.role}”{suggest(task.role, self.s.roles)}",
+                    f"未知的角色 “{task.role}”",
+                    (task.role, self.s.roles),
                 )
             if task.requires is not None:
                 self.check_condition(task.requires, (*tpath, "requires"))
@@ -214,7 +250,8 @@ class _Checker:
                 self.error(
                     (*tpath, "start"),
                     "unknown-node",
-                    f"任务 “{task.id}” 中没有节点 “{task.start}”{suggest(task.start, node_ids)}",
+                    f"任务 “{task.id}” 中没有节点 “{task.start}”",
+                    (task.start, node_ids),
                 )
             for ni, node in enumerate(task.nodes):
                 for ci, choice in enumerate(node.choices):
@@ -227,7 +264,8 @@ class _Checker:
             self.error(
                 (*cpath, "goto"),
                 "unknown-node",
-                f"任务 “{task_id}” 中没有节点 “{choice.goto}”{suggest(choice.goto, node_ids)}"
+                f"任务 “{task_id}” 中没有节点 “{choice.goto}”",
+                (choice.goto, node_ids),
                 "（goto 只能跳到同一任务内的节点）",
             )
         if choice.goto and choice.complete:
@@ -261,7 +299,8 @@ class _Checker:
             self.error(
                 (*tpath, "step_back"),
                 "unknown-node",
-                f"任务 “{task_id}” 中没有节点 “{trap.step_back}”{suggest(trap.step_back, node_ids)}",
+                f"任务 “{task_id}” 中没有节点 “{trap.step_back}”",
+                (trap.step_back, node_ids),
             )
         has_effect = (
             trap.penalty or trap.lockout_seconds or trap.step_back or trap.set or trap.add or trap.open_tasks
@@ -331,47 +370,24 @@ class _Checker:
                 )
 
     def check_dependency_cycles(self) -> None:
-        deps: dict[str, set[str]] = {}
-        for task in self.s.tasks.values():  # first of duplicate ids only; duplicates reported apart
-            refs: set[str] = set()
-            if task.requires is not None:
-                for leaf, _ in iter_conditions(task.requires, ()):
-                    if isinstance(leaf, TaskDoneCondition) and leaf.task_done in self.s.tasks:
-                        refs.add(leaf.task_done)
-            deps[task.id] = refs
-        first: dict[str, int] = {}
+        """Tasks and team events that wait for each other for ever (see :mod:`engine.format.cycles`)."""
+        order: dict[tuple[str, str], tuple[int, int]] = {}  # first of duplicate ids; tasks first
         for ti, task in enumerate(self.data.tasks):
-            first.setdefault(task.id, ti)
-        state: dict[str, int] = {}  # 1: on the current trail, 2: done
-        reported: set[frozenset[str]] = set()
-        # depth-first, with an explicit stack: a chain of thousands of tasks must not hit the
-        # recursion limit
-        for task in self.data.tasks:
-            if task.id in state:
-                continue
-            state[task.id] = 1
-            trail = [task.id]
-            pending = [iter(sorted(deps.get(task.id, ())))]
-            while pending:
-                dep = next(pending[-1], None)
-                if dep is None:
-                    pending.pop()
-                    state[trail.pop()] = 2
-                elif state.get(dep) == 1:
-                    cycle = trail[trail.index(dep) :]
-                    key = frozenset(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        chain = " → ".join([*cycle, cycle[0]])
-                        self.error(
-                            ("tasks", first[cycle[0]], "requires"),
-                            "dependency-cycle",
-                            f"任务依赖成环：{chain}（互相等待，谁也无法开始）；请去掉其中一个 requires",
-                        )
-                elif dep not in state:
-                    state[dep] = 1
-                    trail.append(dep)
-                    pending.append(iter(sorted(deps.get(dep, ()))))
+            order.setdefault(("task", task.id), (0, ti))
+        for ei, event in enumerate(self.data.events):
+            order.setdefault(("event", event.id), (1, ei))
+        graph = dependency_graph(self.s)
+        for cycle in find_cycles(graph):
+            # named from the member written first: that is where it is reported
+            at = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+            cycle = cycle[at:] + cycle[:at]
+            kind, index = order[cycle[0]]
+            where: Path = ("tasks", index, "requires") if kind == 0 else ("events", index, "when")
+            self.error(
+                where,
+                "dependency-cycle",
+                f"任务依赖成环：{describe(cycle, graph)}（互相等待，谁也无法开始）；请去掉其中一个 requires",
+            )
 
     def check_events_and_endings(self) -> None:
         opened: set[str] = set()
@@ -405,4 +421,5 @@ def check_scenario(scenario: Scenario, smap: SourceMap) -> list[Problem]:
     checker.check_tasks()
     checker.check_dependency_cycles()
     checker.check_events_and_endings()
+    checker.summarise_hidden()
     return checker.problems

@@ -8,7 +8,7 @@ check_file(path)               -> list[Problem] (never raises; for `play.py vali
 from __future__ import annotations
 
 import difflib
-import errno
+from dataclasses import replace
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.format import model
 from engine.format.checks import check_scenario
+from engine.format.files import read_source
 from engine.format.order import task_order_problems
 from engine.format.problems import Problem, ScenarioInvalid
 from engine.format.scenario import Scenario
@@ -25,26 +26,7 @@ from engine.format.yamlsource import SourceMap, decode, load_yaml, paused_gc
 
 def load_scenario(path: str | FsPath) -> Scenario:
     """Load and check a scenario file; warnings are kept on ``Scenario.warnings``."""
-    path = FsPath(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioInvalid(
-            [
-                Problem(
-                    str(path),
-                    1,
-                    1,
-                    "error",
-                    "unreadable",
-                    f"无法读取文件（{_OS_ERRORS.get(exc.errno or 0, exc.strerror)}）；请检查路径",
-                )
-            ]
-        ) from None
-    return parse_scenario(decode(raw, str(path)), str(path))
-
-
-_OS_ERRORS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是一个文件夹"}
+    return parse_scenario(decode(read_source(path), str(path)), str(path))
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
@@ -158,7 +140,7 @@ def _message(err: Any, dropped: bool, path: tuple[str | int, ...]) -> tuple[str,
         )
     if kind == "string_pattern_mismatch":
         return "bad-id", (
-            f"“{err['input']}” 不是有效的 id：只能用英文字母、数字、_ 或 -，且以字母开头（中文请写在 title/name 里）"
+            f"“{_echo(err['input'])}” 不是有效的 id：只能用英文字母、数字、_ 或 -，且以字母开头（中文请写在 title/name 里）"
         )
     if kind == "too_short":
         if isinstance(err["input"], str):
@@ -207,12 +189,19 @@ def _slip_problem(err: Any, path: tuple[str | int, ...], smap: SourceMap) -> Pro
     return Problem(smap.file, line, column + offset, "error", code, message)
 
 
+def _echo(value: object, limit: int = 60) -> str:
+    """A value from the file, as a message quotes it: at most ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+_RANGE_ERRORS = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
 MAX_PROBLEMS = 100  # beyond this, one summary line: a hostile file must not cost minutes of hints
 
 
 def _translate(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
-    seen: set[tuple[str | int, ...]] = set()
+    seen: dict[tuple[str | int, ...], int] = {}  # path -> index of its problem
     errors = exc.errors()
     slipped = {(*key[:-1], slip_name(str(key[-1]))) for key in smap.keys if key and key_slip(str(key[-1]))}
     for err in errors:
@@ -225,13 +214,21 @@ def _translate(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem
                     "error",
                     "too-many-problems",
                     f"错误太多，只列出前 {MAX_PROBLEMS} 处（共 {len(errors)} 处）；请先修正上面的错误",
+                    max(0, len(errors) - MAX_PROBLEMS - 1),
                 )
             )
             break
         path, dropped = _real_path(err["loc"], data)
         if path in seen:
+            # a flag value is "true/false or an integer": for an integer out of range, say so
+            # rather than that it is no bool (the union's first branch, reported first)
+            first = seen[path]
+            if err["type"] in _RANGE_ERRORS and problems[first].code == "bad-type":
+                problems[first] = replace(
+                    problems[first], code="out-of-range", message=_message(err, dropped, path)[1]
+                )
             continue
-        seen.add(path)
+        seen[path] = len(problems)
         slip = _slip_problem(err, path, smap)
         if slip is not None:
             problems.append(slip)

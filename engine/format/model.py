@@ -6,6 +6,10 @@ file with lookup tables for the rules.
 
 Attributes are documented on each field so the JSON Schema (``play.py schema``) carries the
 same help text an editor shows while authoring.
+
+Every integer is bounded to 64 bits (``Int64``) and the ones a score adds up tighter still, so no
+number in a file can overflow later: SQLite stores a score as a 64-bit integer, and a starting
+score of 10^26 used to pass validation and then crash the first stored game.
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ Id = Annotated[
         description="Identifier: ASCII letters, digits, _ or -, starting with a letter.",
     ),
 ]
-FlagValue = StrictBool | StrictInt
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+Int64 = Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
+# Points a score adds up: each far inside 64 bits, so a whole game's sum stays inside them too.
+Points = Annotated[StrictInt, Field(ge=-10000, le=10000)]
+START_MAX = 10**12
+FlagValue = StrictBool | Int64
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
@@ -35,12 +44,12 @@ class Strict(BaseModel):
 class Comparison(Strict):
     """Compare a number: give one or more of eq/ne/gt/gte/lt/lte."""
 
-    eq: StrictInt | None = None
-    ne: StrictInt | None = None
-    gt: StrictInt | None = None
-    gte: StrictInt | None = None
-    lt: StrictInt | None = None
-    lte: StrictInt | None = None
+    eq: Int64 | None = None
+    ne: Int64 | None = None
+    gt: Int64 | None = None
+    gte: Int64 | None = None
+    lt: Int64 | None = None
+    lte: Int64 | None = None
 
 
 # --- conditions -------------------------------------------------------------------------------
@@ -60,10 +69,10 @@ class FlagCondition(Strict):
     flag: Id
     eq: FlagValue | None = None
     ne: FlagValue | None = None
-    gt: StrictInt | None = None
-    gte: StrictInt | None = None
-    lt: StrictInt | None = None
-    lte: StrictInt | None = None
+    gt: Int64 | None = None
+    gte: Int64 | None = None
+    lt: Int64 | None = None
+    lte: Int64 | None = None
 
 
 class EventCondition(Strict):
@@ -188,7 +197,7 @@ class Trap(Strict):
     lockout_seconds: StrictInt = Field(default=0, ge=0, le=3600)
     step_back: Id | None = Field(default=None, description="Node of the same task to return to.")
     set: dict[Id, FlagValue] = Field(default_factory=dict)
-    add: dict[Id, StrictInt] = Field(default_factory=dict)
+    add: dict[Id, Int64] = Field(default_factory=dict)
     open_tasks: list[Id] = Field(default_factory=list)
 
 
@@ -199,8 +208,8 @@ class Choice(Strict):
     text: Text
     when: Condition | None = Field(default=None, description="Only offered while this holds.")
     set: dict[Id, FlagValue] = Field(default_factory=dict)
-    add: dict[Id, StrictInt] = Field(default_factory=dict)
-    points: StrictInt = Field(default=0, ge=-10000, le=10000)
+    add: dict[Id, Int64] = Field(default_factory=dict)
+    points: Points = 0
     feedback: str | None = Field(default=None, max_length=4000)
     goto: Id | None = None
     complete: Id | None = Field(default=None, description="Outcome id, e.g. done / careful.")
@@ -231,7 +240,7 @@ class Task(Strict):
     goal: str | None = Field(default=None, max_length=1000)
     requires: Condition | None = None
     remedial: bool = False
-    points: StrictInt | None = Field(default=None, ge=-10000, le=10000)
+    points: Points | None = None
     start: Id | None = Field(default=None, description="First node; defaults to the first listed.")
     nodes: list[Node] = Field(min_length=1)
     outcomes: dict[Id, Annotated[str, Field(min_length=1, max_length=40)]] = Field(
@@ -287,7 +296,7 @@ class TeamEvent(Strict):
     text: Text
     when: Condition
     set: dict[Id, FlagValue] = Field(default_factory=dict)
-    add: dict[Id, StrictInt] = Field(default_factory=dict)
+    add: dict[Id, Int64] = Field(default_factory=dict)
     open_tasks: list[Id] = Field(default_factory=list)
     cancel_tasks: list[Id] = Field(default_factory=list)
 
@@ -299,18 +308,20 @@ class Ending(Strict):
     title: Text
     text: Text
     when: Condition
-    bonus: StrictInt = Field(default=0, ge=-10000, le=10000)
+    bonus: Points = 0
 
 
 class Scoring(Strict):
-    start: StrictInt = 0
-    task_points: StrictInt = Field(default=10, description="Points per completed task.")
+    start: StrictInt = Field(
+        default=0, ge=-START_MAX, le=START_MAX, description="The team's score at the start."
+    )
+    task_points: Points = Field(default=10, description="Points per completed task.")
 
 
 class Meta(Strict):
     id: Id
     title: Text
-    version: StrictInt | str = 1
+    version: Int64 | str = 1
     language: Literal["zh-Hans", "zh-Hant"] = "zh-Hans"
     summary: Text
     expected_minutes: StrictInt | None = Field(default=None, ge=1, le=600)

@@ -4,16 +4,26 @@
                                     ``.problems`` lists every problem with its position.
 
 Every problem prints as ``FILE:LINE:COLUMN: error: what is wrong; how to fix it`` -- the
-format editors and CI logs already know how to jump to.
+format editors and CI logs already know how to jump to. It prints as exactly one line of
+printable text: a newline or a control character that reached a message (an id echoed from the
+file, a file name) is shown escaped (``\\n``, ``\\x1b``), so a file cannot forge problem lines or
+send escape sequences to the organizer's terminal.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 _LABEL = {"error": "error", "warning": "warning"}
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and line breaks written as escapes."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -26,9 +36,11 @@ class Problem:
     severity: Severity
     code: str
     message: str
+    more: int = 0  # further problems of this kind that this line stands for (not listed)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {_LABEL[self.severity]}: {self.message} [{self.code}]"
+        text = f"{self.file}:{self.line}:{self.column}: {_LABEL[self.severity]}: {self.message} [{self.code}]"
+        return printable(text)
 
 
 class ScenarioInvalid(Exception):

@@ -8,9 +8,11 @@ Python data is ours, so that we can:
 - bound the work done on hostile input: file size, nesting depth and the number of values
   produced (an alias "billion laughs" bomb expands to far more values than it has characters).
 
-Limits (documented for organizers in docs/reliability.md): a file of at most
-``MAX_BYTES``; at most ``MAX_DEPTH`` levels of nesting; at most ``MAX_VALUES`` values after
-aliases are expanded; no control characters; no YAML merge keys or complex keys.
+Limits (documented for organizers in docs/reliability.md): a file of at most ``MAX_BYTES``
+(:mod:`engine.format.files` reads at most that from disk, and no pipe or device); at most
+``MAX_DEPTH`` levels of nesting; at most ``MAX_VALUES`` values after aliases are expanded; no
+control characters, neither in the file nor produced by escapes (``"\\e[2J"``); no ``!!binary``;
+no YAML merge keys or complex keys.
 
 Speed and safety: events come from libyaml (PyYAML's C parser) when available, else from
 PyYAML's pure-Python parser; both are iterative. The tree is built here without recursion and
@@ -61,6 +63,12 @@ _FastLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Characters YAML forbids in a stream (tab, newlines and NEL are allowed); found up front so
 # the message can name the line and column.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+# What a double-quoted escape may not produce: control characters other than tab and newline (an
+# ESC clears a terminal when text mode shows the string, a CR overwrites the line). Keys allow
+# neither tab nor newline: a key is a name that messages echo.
+_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_KEY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_BINARY_TAG = "tag:yaml.org,2002:binary"
 
 Path = tuple[str | int, ...]
 
@@ -355,8 +363,8 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
                 elif type(parent) is list:
                     path = (*top[1], len(parent))
                 else:  # a key
-                    if kind is not ScalarEvent:
-                        raise _Unusual  # a complex key
+                    if kind is not ScalarEvent or event.style == '"':
+                        raise _Unusual  # a complex key, or one with escapes (checked on the full path)
                     key = event.value
                     if key in parent or (event.implicit[0] and resolve(key) == _MERGE_TAG):
                         raise _Unusual  # a duplicate or merge key
@@ -454,6 +462,14 @@ class _Converter:
                 # keys are names, never bools: YAML 1.1 would read a key `on:` as True
                 key = str(key_node.value)
                 key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                bad = _KEY_CONTROL.search(key)
+                if bad:
+                    raise _fail(
+                        self.file,
+                        *key_pos,
+                        "bad-key",
+                        f"键里有换行或控制字符 U+{ord(bad.group()):04X}；键是字段名或 id，请删除它",
+                    )
                 if key in result:
                     first = self.smap.keys.get((*path, key), key_pos)
                     raise _fail(
@@ -482,6 +498,9 @@ class _Converter:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         # Resolve plain scalars exactly as SafeLoader would (bools, ints, null, floats).
         pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag == _BINARY_TAG:
+            # bytes would pass a text field as their decoding: escapes and all, unchecked
+            raise _fail(self.file, *pos, "bad-value", "不支持 !!binary（二进制数据）；场景里只能写文本")
         try:
             value = self._loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -506,4 +525,12 @@ class _Converter:
                     "bad-value",
                     "无法读取的值：含有无效的 Unicode 转义（如 \\ud800）；请删除它",
                 ) from None
+            bad = _VALUE_CONTROL.search(value)
+            if bad:
+                raise _fail(
+                    self.file,
+                    *pos,
+                    "control-char",
+                    f"文本中有控制字符 U+{ord(bad.group()):04X}（来自 \\e、\\x1b 之类的转义）；请删除它",
+                )
         return value

@@ -12,17 +12,32 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine import __version__
+from engine.format.files import read_source
 from engine.format.loader import parse_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario, content_hash
 from engine.rules.state import Event, State, fold
 from engine.rules.step import Action, Resume, RuleViolation, Start, step
+from engine.rules.version import RULES_VERSION
 from engine.session.clock import Clock, SystemClock
-from engine.store.db import Store, StoreError
+from engine.session.replay import replay_difference
+from engine.store.db import SessionIdTaken, SessionRow, Store, StoreError
+
+ID_ATTEMPTS = 5  # a 64-bit id repeats about never; a few tries cover a broken random source
 
 
 class ScenarioChanged(StoreError):
     """The scenario file changed since the session began; resuming would mix two stories."""
+
+
+class RulesChanged(StoreError):
+    """The session was stored by other rules, and today's rules would not have written its log."""
+
+
+def new_session_id() -> str:
+    """64 random bits as 16 hex digits (ids are typed by prefix, so this costs no one anything)."""
+    return secrets.token_hex(8)
 
 
 def assign_roles(
@@ -71,41 +86,52 @@ class Session:
         session_id: str | None = None,
     ) -> Session:
         clock = clock or SystemClock()
-        sid = session_id or secrets.token_hex(4)
         events, state = step(scenario, State(), Start(team, assignment), clock.now())
-        store.begin_session(
-            sid,
-            scenario.hash,
-            scenario.id,
-            scenario.title,
-            str(scenario.data.scenario.version),
-            str(Path(scenario.file).resolve()) if not scenario.file.startswith("<") else scenario.file,
-            scenario.text,
-            team,
-            assignment,
-            events,
-            state,
-        )
+        for attempt in range(ID_ATTEMPTS):
+            sid = session_id or new_session_id()
+            try:
+                store.begin_session(
+                    sid,
+                    scenario.hash,
+                    scenario.id,
+                    scenario.title,
+                    str(scenario.data.scenario.version),
+                    str(Path(scenario.file).resolve())
+                    if not scenario.file.startswith("<")
+                    else scenario.file,
+                    scenario.text,
+                    team,
+                    assignment,
+                    events,
+                    state,
+                    rules_version=RULES_VERSION,
+                    app_version=__version__,
+                )
+                break
+            except SessionIdTaken:
+                if session_id is not None or attempt + 1 == ID_ATTEMPTS:
+                    raise
         return cls(scenario, store, sid, clock, state, list(events))
 
     @classmethod
     def resume(
         cls, store: Store, session_id: str, clock: Clock | None = None, check_file: bool = True
     ) -> Session:
-        """Continue a stored session. Refuses if the scenario file on disk changed since."""
+        """Continue a stored session. Refuses if the scenario file on disk changed since, or if the
+        session was stored by other rules and today's would not have written the same log."""
         row = store.session(session_id)
         text, path = store.scenario_text(row.scenario_hash)
-        if check_file and path and Path(path).is_file():
-            current = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
-            if content_hash(current) != row.scenario_hash:
-                raise ScenarioChanged(
-                    f"场景文件 {path} 在这个会话开始后被修改过；继续游戏会把新旧两版剧情混在一起。"
-                    "请恢复原文件，或开始新的会话（旧会话仍可在报告中查看）"
-                )
+        if check_file and path and Path(path).is_file() and not _same_file(path, row.scenario_hash):
+            raise ScenarioChanged(
+                f"场景文件 {path} 在这个会话开始后被修改过；继续游戏会把新旧两版剧情混在一起。"
+                "请恢复原文件，或开始新的会话（旧会话仍可在报告中查看）"
+            )
         try:
             scenario = parse_scenario(text, path or "<stored>")
         except ScenarioInvalid as exc:
             raise StoreError(f"会话 {row.id} 保存的场景无法读取：{exc}") from None
+        if row.rules_version != RULES_VERSION:
+            _check_replay(store, row, scenario)
         events = store.events(row.id)
         state = fold(events)
         session = cls(scenario, store, row.id, clock or SystemClock(), state, events)
@@ -133,3 +159,27 @@ class Session:
     def mark_resumed(self) -> None:
         if not self.state.over:
             self.act(Resume())
+
+
+def _same_file(path: str, scenario_hash: str) -> bool:
+    """Does the file still hold the text the session was played with? (read within the size limit:
+    a file grown past it, or turned into a pipe, is not that text)"""
+    try:
+        current = read_source(path).decode("utf-8-sig", errors="replace")
+    except ScenarioInvalid:
+        return False
+    return content_hash(current) == scenario_hash
+
+
+def _check_replay(store: Store, row: SessionRow, scenario: Scenario) -> None:
+    difference = replay_difference(scenario, store.steps(row.id))
+    if difference:
+        recorded = (
+            f"规则版本 {row.rules_version}" if row.rules_version is not None else "未记录规则版本的旧版程序"
+        )
+        program = f"（Qingjing {row.app_version}）" if row.app_version else ""
+        raise RulesChanged(
+            f"会话 {row.id} 由{recorded}{program}保存；按本程序的规则（版本 {RULES_VERSION}）重放，{difference}。"
+            "继续游戏会把两套规则混在一起，所以不能继续；这场会话仍可在报告和回顾中查看，"
+            "或用保存它的 Qingjing 版本继续"
+        )

@@ -2,15 +2,14 @@
 
     StoreError(Exception)      -- the file cannot be used; the message says why and what to do.
       StoreConflict            -- another writer appended to the same session first.
+      SessionIdTaken           -- a new session's id is already taken (the caller retries).
 
-A *step* is one acknowledged action: one row holding that action's time, its events (a JSON
-array of ``[kind, data]``, numbered ``seq`` .. ``upto`` within the session; an event's role is
-``data["role"]``) and the session's status, score and ending after it. The row's integer key
-is ``session number << 32 | seq``: unique per (session, seq), so two windows appending to one
-session conflict, and the table's own B-tree is the only one an action writes (no second
-index). One row per action keeps the hot path one INSERT, a single statement and so its own
-atomic transaction: about the cost of a bare one-row commit (see bench/). The session list
-reads its summary from each session's last step, so nothing else is updated per action. sqlite-utils owns the schema, migrations and queries.
+A *step* is one acknowledged action (see :mod:`engine.store.steps` for its row). One row per
+action keeps the hot path one INSERT, a single statement and so its own atomic transaction:
+about the cost of a bare one-row commit (see bench/). The session list reads its summary from
+each session's last step, so nothing else is updated per action. The schema and its upgrades
+are :mod:`engine.store.migrations`; where a file may live and how it is opened (read-only
+places, pipes refused) is :mod:`engine.store.place`.
 
 Durability: WAL journal; ``synchronous=FULL`` by default, so an acknowledged action survives a
 power cut, not just a crashed process (a human clicks a few times a minute; 0.3 ms is nothing).
@@ -19,53 +18,63 @@ A file that is not ours is reported, never replaced.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import orjson
 import sqlite_utils
 
-from engine.rules.state import Event, State, apply_event
+from engine.rules.state import Event, State
+from engine.store.errors import SessionIdTaken, StoreConflict, StoreError
+from engine.store.migrations import MIGRATIONS, migration
+from engine.store.place import BUSY_TIMEOUT, Place, connect, examine, explain
+from engine.store.steps import (
+    INSERT_STEP,
+    OF_SESSION,
+    SEQ_BITS,
+    StoredStep,
+    events_of_steps,
+    step_row,
+    steps_of_rows,
+)
 
-SCHEMA_VERSION = 2
+__all__ = [
+    "BUSY_TIMEOUT",
+    "ENV_DB",
+    "MIGRATIONS",
+    "OF_SESSION",
+    "SCHEMA_VERSION",
+    "SEQ_BITS",
+    "SessionIdTaken",
+    "SessionRow",
+    "Store",
+    "StoreConflict",
+    "StoreError",
+    "StoredStep",
+    "default_db_path",
+    "events_of_steps",
+    "identify",
+    "migration",
+]
+
+SCHEMA_VERSION = 3
 APP_ID = "qingjing"
 ENV_DB = "QINGJING_DB"
-BUSY_TIMEOUT = 30.0  # seconds a writer waits for another team's transaction before giving up
-
-# An action's events share its time, stored once (floats are slow to encode). orjson writes the
-# same JSON as the standard library (compact, UTF-8) in a quarter of the time; integers beyond
-# 64 bits (a flag can hold any) fall back to the standard encoder.
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_decode_json = json.loads  # not orjson: it reads an integer beyond 64 bits as a float
-_INSERT_STEP = "INSERT INTO steps (key, upto, at, status, score, ending, events) VALUES (?, ?, ?, ?, ?, ?, ?)"
-SEQ_BITS = 32  # a step's key is (session number << SEQ_BITS) | seq
-# A session's steps: keys from its number << SEQ_BITS, below the next number's.
-OF_SESSION = f"st.key >= (s.number << {SEQ_BITS}) AND st.key < ((s.number + 1) << {SEQ_BITS})"
 # The session list: fixed facts from `sessions`, the rest from each session's last step.
 _SESSION_ROWS = (
     "SELECT s.id, s.scenario_hash, s.scenario_id, s.scenario_title, s.scenario_path, s.team,"
     " coalesce(last.status, 'new'), coalesce(last.score, 0), last.ending, s.started_at,"
     " coalesce(last.at, s.started_at), CASE WHEN last.status IN ('ended', 'stuck', 'abandoned') THEN last.at END,"
-    " coalesce(last.upto, 0)"
+    " coalesce(last.upto, 0), s.rules_version, coalesce(s.app_version, '')"
     " FROM sessions s LEFT JOIN steps last ON last.key = (SELECT max(st.key) FROM steps st WHERE "
     + OF_SESSION
     + ")"
 )
-
-
-class StoreError(Exception):
-    """The store file cannot be opened or written; the message tells the user what to do."""
-
-
-class StoreConflict(StoreError):
-    """Events for this session were appended by someone else; reload and try again."""
 
 
 def default_db_path() -> Path:
@@ -93,203 +102,82 @@ class SessionRow:
     updated_at: float
     ended_at: float | None
     events: int
+    rules_version: int | None = None  # the rules that decided the log; None: before v3 recorded it
+    app_version: str = ""  # the program that started the session ("" before v3)
 
     @property
     def duration(self) -> float:
         return max(0.0, (self.ended_at or self.updated_at) - self.started_at)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
-
-
-def migration(
-    version: int,
-) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable[[sqlite_utils.Database], None]]:
-    """Register the step that brings a store from ``version - 1`` to ``version``."""
-
-    def register(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-        MIGRATIONS[version] = fn
-        return fn
-
-    return register
-
-
-@migration(1)
-def _create_v1(db: sqlite_utils.Database) -> None:
-    db.table("scenarios").create(
-        {
-            "hash": str,
-            "scenario_id": str,
-            "title": str,
-            "version": str,
-            "path": str,
-            "text": str,
-            "first_seen": float,
-        },
-        pk="hash",
-    )
-    db.table("sessions").create(
-        {
-            "id": str,
-            "scenario_hash": str,
-            "scenario_id": str,
-            "scenario_title": str,
-            "scenario_path": str,
-            "team": str,
-            "status": str,
-            "score": int,
-            "ending": str,
-            "started_at": float,
-            "updated_at": float,
-            "ended_at": float,
-            "events": int,
-        },
-        pk="id",
-        foreign_keys=[("scenario_hash", "scenarios", "hash")],
-    )
-    db.table("players").create({"session_id": str, "role": str, "player": str}, pk=("session_id", "role"))
-    db.table("events").create(
-        {"session_id": str, "seq": int, "at": float, "kind": str, "role": str, "data": str},
-        pk=("session_id", "seq"),
-    )
-    db.table("sessions").create_index(["scenario_id"])
-    db.table("sessions").create_index(["started_at"])
-
-
-@migration(2)
-def _steps_v2(db: sqlite_utils.Database) -> None:
-    """One row per action instead of one per event, and no per-action summary update.
-
-    A v1 log has no action boundaries; consecutive events with the same time came from one
-    action (the rules stamp an action's events with one time), so they become one step. The
-    status and score after each step come from folding the log, as the reports always did.
-    """
-    db.table("steps").create(
-        {"key": int, "upto": int, "at": float, "status": str, "score": int, "ending": str, "events": str},
-        pk="key",
-        not_null={"upto", "at", "status", "score", "events"},
-    )
-    conn = db.conn
-    conn.execute("ALTER TABLE sessions ADD COLUMN number INTEGER")
-    ids = [sid for (sid,) in conn.execute("SELECT id FROM sessions ORDER BY started_at, id")]
-    conn.executemany(
-        "UPDATE sessions SET number = ? WHERE id = ?", [(n, sid) for n, sid in enumerate(ids, 1)]
-    )
-    conn.execute("CREATE UNIQUE INDEX idx_sessions_number ON sessions (number)")
-    for number, session_id in enumerate(ids, 1):
-        rows = conn.execute(
-            "SELECT seq, at, kind, role, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
-        ).fetchall()
-        state, batch, steps = State(), [], []
-        for i, (seq, at, kind, role, data) in enumerate(rows):
-            try:
-                event = Event(kind, at, _decode_json(data), role)
-            except ValueError:
-                raise StoreError(
-                    f"会话 {session_id} 的第 {seq} 条事件无法读取，数据格式无法升级；文件没有改动。"
-                    "请备份该文件后联系维护者，或用 --db 指定新文件"
-                ) from None
-            apply_event(state, event)
-            batch.append(event)
-            if i + 1 == len(rows) or rows[i + 1][1] != at:
-                first = seq - len(batch) + 1
-                steps.append(
-                    (
-                        number << SEQ_BITS | first,
-                        seq,
-                        at,
-                        state.status,
-                        state.score,
-                        state.ending,
-                        _encode_events(batch),
-                    )
-                )
-                batch = []
-        conn.executemany(_INSERT_STEP, steps)
-    conn.execute("DROP TABLE events")
-    for column in ("status", "score", "ending", "updated_at", "ended_at", "events"):
-        conn.execute(f"ALTER TABLE sessions DROP COLUMN {column}")
+def identify(db: sqlite_utils.Database, path: Path) -> int:
+    """The file's schema version (0: empty); StoreError if it is someone else's or too new."""
+    tables = set(db.table_names())
+    if not tables:
+        return 0
+    if "meta" not in tables:
+        raise StoreError(
+            f"{path} 是别的程序的 SQLite 数据库（没有 Qingjing 的 meta 表）；"
+            "Qingjing 不会改动它。请用 --db 指定另一个文件"
+        )
+    meta = {r["key"]: r["value"] for r in db.table("meta").rows}
+    if meta.get("app") != APP_ID:
+        raise StoreError(f"{path} 不是 Qingjing 的数据库；请用 --db 指定另一个文件")
+    version = int(meta.get("schema_version", "0"))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} 由更新版本的 Qingjing 创建（数据格式 v{version}，本程序支持到 v{SCHEMA_VERSION}）；"
+            "请升级 Qingjing"
+        )
+    return version
 
 
 class Store:
-    """An opened store file. Use one per process; SQLite serialises writers across processes."""
+    """An opened store file. Use one per process; SQLite serialises writers across processes.
 
-    def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
+    ``readonly=True`` opens it for reading only, even where it could be written (a read-only
+    place is always opened so); ``upgrade=False`` leaves an older file's schema as it is (only
+    :mod:`engine.store.backup` needs that: it copies a file without touching it).
+    """
+
+    def __init__(
+        self, path: str | Path, synchronous: str = "FULL", readonly: bool = False, upgrade: bool = True
+    ) -> None:
         self.path = Path(path)
         if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self.synchronous = synchronous.upper()
         self._numbers: dict[str, int] = {}  # session id -> number, the high bits of its steps' keys
-        self._check_file()
+        place = examine(self.path)
+        if readonly and not place.readonly:
+            if not place.exists:
+                raise StoreError(f"数据库 {self.path} 不存在；请用 --db 指定已有的数据库文件")
+            place = replace(place, readonly="file")
+        self.place: Place = place
+        self.readonly = bool(place.readonly)
         conn: sqlite3.Connection | None = None
         try:
-            if self.readonly:
-                # SQLite itself then refuses every write, even for root (who ignores file modes)
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
-            else:
-                conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
+            conn = connect(place)
             self.conn = conn
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             self.db = sqlite_utils.Database(conn)
-            self._check_ours()
+            self.version = identify(self.db, self.path)
             if not self.readonly and self.db.journal_mode != "wal":
                 self._enable_wal(conn)
             conn.execute(f"PRAGMA synchronous = {self.synchronous}")
             conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if upgrade:
+                self._migrate()
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
-            raise StoreError(self._explain(exc)) from None
+            raise StoreError(explain(self.place, exc)) from None
         except BaseException:
             if conn is not None:
                 conn.close()
             raise
 
     # --- opening -----------------------------------------------------------------------
-
-    def _check_file(self) -> None:
-        p = self.path
-        self.readonly = False
-        if p.exists():
-            if p.is_dir():
-                raise StoreError(f"数据库路径 {p} 是一个文件夹；请用 --db 指定一个文件")
-            if not os.access(p, os.W_OK):
-                self.readonly = True
-            with p.open("rb") as fh:
-                head = fh.read(16)
-            if head and head != b"SQLite format 3\x00":
-                raise StoreError(
-                    f"{p} 不是 SQLite 数据库文件（可能是别的文件或已损坏）；"
-                    "Qingjing 不会覆盖它。请用 --db 指定另一个文件，或先备份后移走它"
-                )
-        else:
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"无法创建数据目录 {p.parent}：{exc.strerror}；请用 --db 指定可写的位置"
-                ) from None
-
-    def _check_ours(self) -> None:
-        tables = set(self.db.table_names())
-        if not tables:
-            return
-        if "meta" not in tables:
-            raise StoreError(
-                f"{self.path} 是别的程序的 SQLite 数据库（没有 Qingjing 的 meta 表）；"
-                "Qingjing 不会改动它。请用 --db 指定另一个文件"
-            )
-        meta = {r["key"]: r["value"] for r in self.db.table("meta").rows}
-        if meta.get("app") != APP_ID:
-            raise StoreError(f"{self.path} 不是 Qingjing 的数据库；请用 --db 指定另一个文件")
-        version = int(meta.get("schema_version", "0"))
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} 由更新版本的 Qingjing 创建（数据格式 v{version}，本程序支持到 v{SCHEMA_VERSION}）；"
-                "请升级 Qingjing"
-            )
 
     def _version(self) -> int:
         if "meta" not in self.db.table_names():
@@ -315,7 +203,7 @@ class Store:
         if self._version() == SCHEMA_VERSION:
             return
         if self.readonly:
-            raise StoreError(f"{self.path} 是只读文件，且需要升级数据格式；请改为可写后再试")
+            raise StoreError(f"{self.place.refusal()}（这个文件需要先升级数据格式才能读取）")
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -335,23 +223,10 @@ class Store:
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        self.version = SCHEMA_VERSION
 
     def _explain(self, exc: sqlite3.Error) -> str:
-        text = str(exc)
-        if "readonly" in text or "read-only" in text:
-            return f"{self.path} 是只读的，无法保存进度；请改为可写，或用 --db 指定另一个文件"
-        if "disk is full" in text or "database or disk is full" in text:
-            return f"磁盘已满，无法保存到 {self.path}；请清理空间后重试（已保存的进度不会丢失）"
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return f"{self.path} 已损坏或不是数据库（{text}）；Qingjing 不会覆盖它。请备份该文件后用 --db 指定新文件"
-        if "locked" in text or "busy" in text:
-            return (
-                f"{self.path} 正被其他程序占用超过 {BUSY_TIMEOUT:.0f} 秒，这一步没有保存；"
-                "请稍后重试（已保存的进度不会丢失）"
-            )
-        if "disk I/O error" in text or "unable to open" in text:
-            return f"无法读写 {self.path}（{text}）；请检查磁盘、权限和剩余空间后重试（已保存的进度不会丢失）"
-        return f"数据库错误（{self.path}）：{text}"
+        return explain(self.place, exc)
 
     def _read(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
         try:
@@ -368,7 +243,7 @@ class Store:
     def _writing(self) -> Iterator[None]:
         """A write's SQLite errors as the user's messages (a duplicate step: someone else's)."""
         if self.readonly:
-            raise StoreError(f"{self.path} 是只读的，无法保存进度；请改为可写，或用 --db 指定另一个文件")
+            raise StoreError(self.place.refusal())
         try:
             yield
         except sqlite3.IntegrityError:
@@ -400,18 +275,6 @@ class Store:
             number = self._numbers[session_id] = int(rows[0][0])
         return number
 
-    @staticmethod
-    def _step_row(number: int, first_seq: int, events: list[Event], state: State) -> tuple[Any, ...]:
-        return (
-            number << SEQ_BITS | first_seq,
-            first_seq + len(events) - 1,
-            events[-1].at,
-            state.status,
-            state.score,
-            state.ending,
-            _encode_events(events),
-        )
-
     def begin_session(
         self,
         session_id: str,
@@ -425,10 +288,16 @@ class Store:
         players: dict[str, str],
         events: list[Event],
         state: State,
+        rules_version: int | None = None,
+        app_version: str = "",
     ) -> None:
-        """Store the scenario text (once per hash), the session row and its first step, atomically."""
+        """Store the scenario text (once per hash), the session row and its first step, atomically.
+
+        Raises SessionIdTaken if ``session_id`` is already in the file (nothing is written)."""
 
         def write(conn: sqlite3.Connection) -> None:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
+                raise SessionIdTaken(f"会话编号 {session_id} 已被使用")
             conn.execute(
                 "INSERT OR IGNORE INTO scenarios (hash, scenario_id, title, version, path, text, first_seen)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -445,7 +314,7 @@ class Store:
             (number,) = conn.execute("SELECT coalesce(max(number), 0) + 1 FROM sessions").fetchone()
             conn.execute(
                 "INSERT INTO sessions (id, number, scenario_hash, scenario_id, scenario_title, scenario_path,"
-                " team, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " team, started_at, rules_version, app_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     number,
@@ -455,6 +324,8 @@ class Store:
                     scenario_path,
                     team,
                     events[0].at,
+                    rules_version,
+                    app_version,
                 ),
             )
             numbers[session_id] = number
@@ -462,7 +333,7 @@ class Store:
                 "INSERT INTO players (session_id, role, player) VALUES (?, ?, ?)",
                 [(session_id, role, player) for role, player in players.items()],
             )
-            conn.execute(_INSERT_STEP, self._step_row(number, 1, events, state))
+            conn.execute(INSERT_STEP, step_row(number, 1, events, state))
 
         numbers: dict[str, int] = {}
         self._write(write)
@@ -478,19 +349,27 @@ class Store:
         """
         if not events:
             return
-        row = self._step_row(self._number(session_id), first_seq, events, state)
+        row = step_row(self._number(session_id), first_seq, events, state)
         with self._writing():
-            self.conn.execute(_INSERT_STEP, row)
+            self.conn.execute(INSERT_STEP, row)
 
     # --- reading -----------------------------------------------------------------------
 
-    def events(self, session_id: str) -> list[Event]:
+    def _step_rows(self, session_id: str, columns: str = "") -> list[Any]:
         base = self._number(session_id) << SEQ_BITS
-        rows = self._read(
-            "SELECT key - ?, upto, at, events FROM steps WHERE key >= ? AND key < ? ORDER BY key",
+        return self._read(
+            f"SELECT key - ?, upto, at, events{columns} FROM steps WHERE key >= ? AND key < ? ORDER BY key",
             (base, base, base + (1 << SEQ_BITS)),
         )
-        return events_of_steps(session_id, rows)
+
+    def events(self, session_id: str) -> list[Event]:
+        return events_of_steps(session_id, self._step_rows(session_id))
+
+    def steps(self, session_id: str) -> list[StoredStep]:
+        """The session's actions in order: each one's events and the summary stored after it."""
+        rows = self._step_rows(session_id, ", status, score, ending")
+        batches = steps_of_rows(session_id, (row[:4] for row in rows))
+        return [StoredStep(batch, *row[4:]) for batch, row in zip(batches, rows, strict=True)]
 
     def sessions(self, scenario_id: str | None = None) -> list[SessionRow]:
         where, args = (" WHERE s.scenario_id = ?", [scenario_id]) if scenario_id else ("", [])
@@ -519,32 +398,3 @@ class Store:
         if row is None:
             raise StoreError(f"数据库中缺少场景 {scenario_hash[:12]}…；数据可能被外部修改")
         return row[0], row[1]
-
-
-def _encode_events(events: list[Event]) -> str:
-    pairs = [(e.kind, e.data) for e in events]
-    try:
-        return orjson.dumps(pairs).decode()
-    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
-        return _encode_json(pairs)
-
-
-def events_of_steps(session_id: str, steps: Iterable[tuple[int, int, float, str]]) -> list[Event]:
-    """A session's events from its stored steps ``(seq, upto, at, events JSON)`` in seq order.
-
-    Refuses, in Chinese, a log with a gap or an unreadable step: a report built on it would be
-    wrong without saying so."""
-    out: list[Event] = []
-    for seq, upto, at, payload in steps:
-        if seq != len(out) + 1:
-            raise StoreError(
-                f"会话 {session_id} 的事件序号不连续（缺少第 {len(out) + 1} 条）；数据可能被外部修改"
-            )
-        try:
-            batch = [Event(kind, at, data, data.get("role")) for kind, data in _decode_json(payload)]
-        except (ValueError, TypeError, AttributeError):
-            batch = []
-        if not batch or len(batch) != upto - seq + 1:
-            raise StoreError(f"会话 {session_id} 的第 {seq} 条事件无法读取；数据可能被外部修改或已损坏")
-        out.extend(batch)
-    return out

@@ -14,7 +14,7 @@ pick   role ("" = let the host choose)               ``view`` (lobby only)
 act    aid, role, choice, node                      ``ack`` (ok or error), then ``view`` to the team
 sync   --                                           ``view`` again
 host   secret                                       ``dash`` with every team
-org    op, team, role, name                         ``ack``; the dashboard updates
+org    op, team, role, name, seat                   ``ack``; the dashboard updates
 ====== =========================================== ===============================================
 """
 
@@ -100,9 +100,10 @@ class Host(_Msg):
 
 class Org(_Msg):
     t: Literal["org"]
-    op: Literal["new_team", "start", "pause", "unpause", "hint", "skip", "abandon", "close"]
+    op: Literal["new_team", "start", "pause", "unpause", "hint", "skip", "abandon", "close", "free_seat"]
     team: Annotated[str, Field(pattern=r"^[0-9a-f]{1,16}$")] | Literal[""] = ""
     role: Id | Literal[""] = ""
+    seat: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] | Literal[""] = ""
     name: str = Field(default="", max_length=64)
     aid: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{0,40}$")] = ""
 
@@ -119,6 +120,8 @@ def parse(frame: str | bytes) -> Message:
         data: Any = json.loads(frame)
     except (ValueError, UnicodeDecodeError):
         raise BadMessage("消息不是有效的 JSON") from None
+    except RecursionError:  # "[[[[..." nested past the interpreter's limit: no message is that deep
+        raise BadMessage("消息嵌套太深") from None
     if not isinstance(data, dict):
         raise BadMessage("消息格式不对")
     try:

@@ -30,11 +30,13 @@ import uvicorn
 from engine.format.catalog import default_scenario
 from engine.session.clock import Clock
 from engine.store.db import Store, default_db_path
+from engine.web.guard import ConnectionGuard, guarded_protocol, limit_logging, raise_fd_limit
 from engine.web.hub import Hub, Team
 from engine.web.messages import MAX_FRAME
 from engine.web.server import build_app
 
 DEFAULT_PORT = 8765
+ACCEPT_BATCH = 64  # connections accepted per wake-up (and the listen queue)
 T = TypeVar("T")
 
 
@@ -95,8 +97,12 @@ def _link(hub: Hub, team: Team) -> TeamLink:
 
 
 def make_server(hub: Hub) -> uvicorn.Server:
+    """The uvicorn server for ``hub``, with the guards of :mod:`engine.web.guard` in place."""
+    raise_fd_limit()
+    limit_logging()
     config = uvicorn.Config(
         build_app(hub),
+        http=guarded_protocol(ConnectionGuard()),
         ws="websockets-sansio",
         ws_max_size=MAX_FRAME * 2,
         ws_per_message_deflate=False,
@@ -104,6 +110,10 @@ def make_server(hub: Hub) -> uvicorn.Server:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,
+        # asyncio accepts this many connections per wake-up before any of their protocols run:
+        # kept small, a flood of connects is turned away (guard.py) before it uses up the file
+        # descriptors (uvicorn's default, 2048, let one burst hit "Too many open files")
+        backlog=ACCEPT_BATCH,
     )
     return uvicorn.Server(config)
 

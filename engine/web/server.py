@@ -8,6 +8,11 @@ package: nothing comes from the internet) and ``/ws`` (the game protocol, see
 Each connection gets an :class:`Outbox`: the hub pushes text into it without awaiting, a writer
 task sends it. Pushing a message with the key of one still unsent replaces it, so a slow phone
 gets the newest view instead of a backlog, while acknowledgements (unique keys) are never lost.
+
+``/ws`` refuses a browser page from another site (Origin/Host, see :mod:`engine.web.access`) and
+closes a connection that has not shown a valid code, token or secret within
+:data:`IDENTIFY_TIMEOUT` seconds. ``/j/`` and ``/qr/`` count unknown codes against the address,
+like a wrong code over the WebSocket. Idle and slow sockets below all this: :mod:`engine.web.guard`.
 """
 
 from __future__ import annotations
@@ -28,12 +33,17 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.format.catalog import package_path
 from engine.web import messages
+from engine.web.guard import peer_address
 from engine.web.hub import Client, Hub, TooManyTries
+from engine.web.roster import Refused
 
 # importlib.resources, so a wheel, a zip or a standalone build serves the same files
 STATIC = package_path("engine.web", "static")
 BURST = 30  # messages a connection may send at once ...
 RATE = 10.0  # ... and per second after that
+# seconds a WebSocket may stay without a valid code, token or secret (an organizer typing the
+# secret takes a while; the page reconnects by itself and keeps what was typed)
+IDENTIFY_TIMEOUT = 60.0
 HEADERS = {
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
@@ -100,18 +110,31 @@ def qr_svg(url: str) -> str:
     return buf.getvalue().decode("utf-8")
 
 
-def build_app(hub: Hub) -> Starlette:
+def _slow_down(no: Refused) -> Response:
+    return PlainTextResponse(no.text, status_code=429, headers={"Retry-After": "30", **HEADERS})
+
+
+def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
+    wait_for_identity = IDENTIFY_TIMEOUT if identify_timeout is None else identify_timeout
+
     async def landing(request: Request) -> Response:
         return _page("index.html")
 
     async def phone(request: Request) -> Response:
+        try:  # the page itself is the same for every code; guessing through it still counts
+            hub.lookup(peer_address(request.client), str(request.path_params["code"]))
+        except Refused as no:
+            return _slow_down(no)
         return _page("phone.html")
 
     async def host(request: Request) -> Response:
         return _page("host.html")
 
     async def qr(request: Request) -> Response:
-        team = hub.by_code.get(str(request.path_params["code"]).upper())
+        try:
+            team = hub.lookup(peer_address(request.client), str(request.path_params["code"]))
+        except Refused as no:
+            return _slow_down(no)
         if team is None:
             return PlainTextResponse("没有这个队伍码", status_code=404)
         return Response(
@@ -122,14 +145,25 @@ def build_app(hub: Hub) -> Starlette:
         return PlainTextResponse("ok")
 
     async def socket(ws: WebSocket) -> None:
+        if not hub.origin_allowed(ws.headers.get("host", ""), ws.headers.get("origin")):
+            await ws.close(code=1008)  # before accepting: the browser sees the handshake refused
+            return
         await ws.accept()
         outbox = Outbox()
-        client = Client(outbox)
+        client = Client(outbox, address=peer_address(ws.client))
         bucket = Bucket()
         writer = asyncio.create_task(outbox.run(ws))
+        deadline = time.monotonic() + wait_for_identity
         try:
             while True:
-                frame = await ws.receive()
+                if client.known:
+                    frame = await ws.receive()
+                else:
+                    try:
+                        frame = await asyncio.wait_for(ws.receive(), max(0.0, deadline - time.monotonic()))
+                    except asyncio.TimeoutError:
+                        await ws.close(code=1008)
+                        break
                 if frame["type"] == "websocket.disconnect":
                     break
                 data = frame.get("text")

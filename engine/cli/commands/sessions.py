@@ -35,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
     if not rows:
         print("还没有会话。开始游戏：python play.py")
         return 0
-    header = ["会话", "队伍", "场景", "状态", "得分", "开始时间", "用时"]
+    header = ["会话", "队伍", "场景", "状态", "得分", "开始时间", "用时", "程序版本"]
     table = [
         [
             r.id,
@@ -45,6 +45,7 @@ def main(args: argparse.Namespace) -> int:
             str(r.score),
             datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M"),
             format_duration(r.duration),
+            r.app_version or "—",  # "—": started before versions were recorded
         ]
         for r in rows
     ]

@@ -61,9 +61,10 @@ def main(args: argparse.Namespace) -> int:
         problems = file_problems(file)
         for problem in problems:
             print(problem)
-        file_errors = sum(p.severity == "error" for p in problems)
+        # a "…还有 N 处" line counts for the problems it stands for
+        file_errors = sum(1 + p.more for p in problems if p.severity == "error")
         errors += file_errors
-        warnings += len(problems) - file_errors
+        warnings += sum(1 + p.more for p in problems) - file_errors
     status = "全部有效" if not errors else "有错误"
     print(f"检查了 {len(files)} 个文件：{errors} 个错误，{warnings} 个警告（{status}）")
     if errors or (args.strict and warnings):

@@ -35,6 +35,8 @@ function onMessage(msg) {
 
 function askSecret() {
   const input = h("input", { type: "text", id: "secret", autocomplete: "off", placeholder: "终端里印出的口令" });
+  const prior = document.getElementById("secret"); // the host closes a silent connection; keep what was typed
+  if (prior) input.value = prior.value;
   put(app, h("form", { class: "secret-form", onsubmit: (e) => {
     e.preventDefault();
     secret = input.value.trim().toUpperCase();
@@ -75,8 +77,7 @@ function card(t) {
   if (t.phase === "lobby") {
     const roles = t.lobby ? t.lobby.roles : [];
     kids.push(h("h3", {}, `已加入 ${t.seats.length} 人 / ${roles.length} 个角色`));
-    kids.push(h("ul", { class: "team-list" }, t.seats.map((s) => h("li", {}, h("span", {}, s.name),
-      h("span", { class: "muted" }, s.pick ? (roles.find((r) => r.id === s.pick) || {}).name : "由主持人分配")))));
+    kids.push(seatList(t, (s) => s.pick ? (roles.find((r) => r.id === s.pick) || {}).name : "由主持人分配"));
     kids.push(h("div", { class: "ctl-row" },
       h("button", { class: "primary", type: "button", "data-op": "start", disabled: t.seats.length ? null : true, onclick: () => org("start", t.id) }, "开始游戏"),
       h("button", { class: "secondary", type: "button", onclick: () => confirm(`移除「${t.name}」？`) && org("close", t.id) }, "移除")));
@@ -97,6 +98,7 @@ function card(t) {
     t.phase === "play" ? h("td", { class: "ctl" },
       h("button", { class: "secondary", type: "button", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }) }, "提示"), " ",
       h("button", { class: "secondary", type: "button", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }) }, "跳过")) : null))));
+  if (t.phase === "play" && t.seats.length) kids.push(seatDetails(t));
   if (s.traps.length) kids.push(h("p", { class: "traps" }, "陷阱：" + s.traps.map((x) => `${x.title}（${x.role}）`).join("、")));
   if (s.recent.length) kids.push(h("ul", { class: "feed" }, s.recent.slice().reverse().map((l) => h("li", {}, l))));
   const ctl = [];
@@ -108,6 +110,27 @@ function card(t) {
   } else ctl.push(h("button", { class: "secondary", type: "button", onclick: () => confirm(`从大屏移除「${t.name}」？（记录仍保存在数据库中）`) && org("close", t.id) }, "移除"));
   kids.push(h("div", { class: "ctl-row" }, ctl));
   return h("article", { class: "tcard", "data-team": t.id, "data-at": performance.now() }, kids);
+}
+
+// The phones seated in a team, each with 释放: freeing a seat lets its player join again under
+// the same name on any phone (a lost phone, a cleared browser) and get their roles back.
+function seatList(t, note) {
+  return h("ul", { class: "team-list" }, t.seats.map((s) => h("li", { "data-seat": s.id },
+    h("span", {}, s.name, s.online ? "" : h("span", { class: "muted" }, "（离线）")),
+    h("span", { class: "muted" }, note(s)),
+    h("button", {
+      class: "secondary", type: "button", title: "释放座位：这台手机退出，玩家可用新手机以同一名字重新加入",
+      onclick: () => confirm(`释放「${s.name}」的座位？\n那台手机会退出；${s.name} 可以用任何手机扫码、填写同一名字「${s.name}」接回自己的角色。`)
+        && org("free_seat", t.id, { seat: s.id }),
+    }, "释放"))));
+}
+
+// Folded away while the game runs (the projector shows the play); stays open across updates once opened.
+const seatsOpen = new Set();
+function seatDetails(t) {
+  return h("details", { class: "seats", open: seatsOpen.has(t.id) ? true : null,
+    ontoggle: (e) => { if (e.target.open) seatsOpen.add(t.id); else seatsOpen.delete(t.id); } },
+  h("summary", {}, `手机座位（${t.seats.length}）：换手机、找回座位`), seatList(t, () => ""));
 }
 
 function render() {

@@ -1,0 +1,13 @@
+"""Which rules decided a stored log.
+
+Raise ``RULES_VERSION`` whenever the events an action produces, or what folding them means, can
+change for an existing scenario (a different order of settling, an effect that now does more, a
+new event in an old situation). Pure refactorings keep it: 300 bot games per shipped scenario
+must then give byte-identical logs. Every session records the version that started it; resuming
+a session recorded under another version replays its actions first and refuses if the replay
+differs (:mod:`engine.session.replay`).
+"""
+
+from __future__ import annotations
+
+RULES_VERSION = 1
