@@ -33,6 +33,7 @@ from engine.tools.bots import play_bot_session
 from engine.ui.app import App, Settings
 from engine.ui.scenes.play import PlayScene
 from engine.ui.scenes.results import ResultsScene
+from engine.web import organizer
 from engine.web.payloads import note_payload, results_payload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,7 +283,7 @@ def test_a_team_event_at_the_start_is_announced_everywhere(tmp_path: Path) -> No
         phone = Client(Inbox())
         reply = hub.handle(phone, m.parse(json.dumps({"t": "join", "code": team.row.code, "name": "甲"})))
         assert reply is not None and reply["t"] == "joined"
-        hub.start(team)
+        organizer.start(hub, team)
         sent = phone.listener.latest["view"]["play"]["notes"]  # type: ignore[attr-defined]
         assert sent == [note_payload(n) for n in expected]
     finally:

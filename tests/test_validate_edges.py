@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.format.loader import check_file, parse_scenario
-from engine.format.problems import ScenarioInvalid
+from engine.format.problems import Problem, ScenarioInvalid
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
@@ -84,6 +84,18 @@ def test_each_kind_of_problem_is_listed_at_most_100_times_then_counted(tmp_path:
     lines = out.stdout.splitlines()
     assert out.returncode == 1 and len(lines) == 102, len(lines)
     assert lines[-1].startswith("检查了 1 个文件：2000 个错误")
+
+
+def test_any_check_output_is_capped_per_kind() -> None:
+    from engine.format.problems import capped
+
+    many = [Problem("f.yaml", i + 1, 1, "warning", "task-order", f"w{i}") for i in range(250)]
+    one = [Problem("f.yaml", 1, 1, "error", "other", "e")]
+    out = capped(many + one)
+    assert [p.message for p in out[:100]] == [f"w{i}" for i in range(100)]
+    assert out[100].code == "other" and out[101].code == "task-order"
+    assert "还有 150 处同类问题" in out[101].message and out[101].more == 149 and out[101].line == 101
+    assert len(out) == 102
 
 
 def test_did_you_mean_is_worked_out_only_for_problems_that_are_shown(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,11 +25,10 @@ from engine.format.model import (
     TaskDoneCondition,
     TrapCondition,
 )
-from engine.format.problems import Problem, Severity
+from engine.format.problems import SHOWN_PER_KIND, Problem, Severity, more_line
 from engine.format.scenario import Scenario
 from engine.format.yamlsource import Path, SourceMap
 
-SHOWN_PER_KIND = 100
 Guess = tuple[str, Iterable[str]]  # an unknown name and the ids it may have meant
 
 
@@ -85,8 +84,8 @@ class _Checker:
         """One line per kind of problem beyond the cap, where the first one not listed is."""
         for code, (severity, path, count) in self.hidden.items():
             line, column = self.smap.position(path)
-            text = f"…还有 {count} 处同类问题（只列出了前 {SHOWN_PER_KIND} 处）；请先修正上面的"
-            self.problems.append(Problem(self.smap.file, line, column, severity, code, text, count - 1))
+            first = Problem(self.smap.file, line, column, severity, code, "")
+            self.problems.append(more_line(first, count))
 
     # --- ids -------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from engine.format import model
 from engine.format.checks import check_scenario
 from engine.format.files import read_source
 from engine.format.order import task_order_problems
-from engine.format.problems import Problem, ScenarioInvalid
+from engine.format.problems import Problem, ScenarioInvalid, capped
 from engine.format.scenario import Scenario
 from engine.format.slips import id_slip, key_slip, slip_name, value_slip
 from engine.format.yamlsource import SourceMap, decode, load_yaml, paused_gc
@@ -43,7 +43,10 @@ def _build(text: str, file: str) -> tuple[Scenario, list[Problem]]:
     # scans only what the scenario keeps
     data, smap = load_yaml(text, file)
     scenario = Scenario(_validate(data, smap), text, file)
-    return scenario, check_scenario(scenario, smap) + task_order_problems(scenario, smap)
+    problems = check_scenario(scenario, smap)
+    if any(p.severity == "error" for p in problems):
+        return scenario, problems  # task order is advice for a file that holds together
+    return scenario, problems + capped(task_order_problems(scenario, smap))
 
 
 def check_file(path: str | FsPath) -> list[Problem]:

@@ -43,6 +43,34 @@ class Problem:
         return printable(text)
 
 
+SHOWN_PER_KIND = 100  # problems of one kind (code) listed before one line counts the rest
+
+
+def more_line(first: Problem, count: int) -> Problem:
+    """The line that stands for ``count`` unlisted problems of ``first``'s kind, at ``first``."""
+    text = f"…还有 {count} 处同类问题（只列出了前 {SHOWN_PER_KIND} 处）；请先修正上面的"
+    return Problem(first.file, first.line, first.column, first.severity, first.code, text, count - 1)
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """At most SHOWN_PER_KIND problems of each kind, then one line that counts the rest.
+
+    Every check's output passes through a cap like this: a hostile or generated file must not
+    print tens of thousands of lines.
+    """
+    shown: dict[str, int] = {}
+    hidden: dict[str, tuple[Problem, int]] = {}
+    out: list[Problem] = []
+    for problem in problems:
+        if shown.get(problem.code, 0) < SHOWN_PER_KIND:
+            shown[problem.code] = shown.get(problem.code, 0) + 1
+            out.append(problem)
+        else:
+            first, count = hidden.get(problem.code, (problem, 0))
+            hidden[problem.code] = (first, count + 1 + problem.more)
+    return out + [more_line(first, count) for first, count in hidden.values()]
+
+
 class ScenarioInvalid(Exception):
     """The scenario file has errors; ``problems`` holds all of them (errors and warnings)."""
 

@@ -10,4 +10,4 @@ differs (:mod:`engine.session.replay`).
 
 from __future__ import annotations
 
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: a pause freezes lock-outs and waits (the fold moves them on by the paused span)

@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.cli.commands._common import run
 from engine.format.catalog import CatalogError, resolve
 from engine.format.loader import load_scenario
-from engine.format.problems import Problem, ScenarioInvalid
+from engine.format.problems import Problem, ScenarioInvalid, capped
 from engine.tools.balance import balance_problems
 
 NAME = "validate"
@@ -49,7 +49,7 @@ def file_problems(file: str) -> list[Problem]:
     except ScenarioInvalid as exc:
         problems = exc.problems
     else:
-        problems = [*scenario.warnings, *balance_problems(scenario)]
+        problems = [*scenario.warnings, *capped(balance_problems(scenario))]
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 
