@@ -31,8 +31,7 @@ from engine.format.scenario import Scenario
 from engine.rules.state import Event, State, fold
 from engine.rules.step import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
 from engine.tools.bots import POLICIES, play_bot_session
-
-verify_mod = pytest.importorskip("engine.tools.verify")
+from engine.tools.verify import verify
 
 OUTCOMES = ("done", "careful")
 
@@ -256,7 +255,7 @@ def test_generated_scenarios_keep_the_invariants(spec: dict[str, Any], data: st.
 @given(spec=scenarios(), data=st.data())
 def test_verify_agrees_with_simulation(spec: dict[str, Any], data: st.DataObject) -> None:
     s = load(spec)
-    report = verify_mod.verify(s, max_states=5000)
+    report = verify(s, max_states=5000)
     if not report.complete:
         return
     if report.ok:
