@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from engine.format.scenario import Scenario
-from engine.review.metrics import Segment, WaitRecord, cohort_metrics, critical_path, session_metrics
+from engine.review.cohort import cohort_metrics
+from engine.review.metrics import critical_path, session_metrics
+from engine.review.records import Segment, WaitRecord
 from engine.rules.state import fold
 from engine.rules.step import Choose, Hint, Pause, Skip, Unpause
 from engine.session.clock import ManualClock

@@ -19,14 +19,9 @@ from typing import Any
 from engine.format.loader import parse_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
-from engine.review.metrics import (
-    CohortMetrics,
-    PlayerRow,
-    SessionMetrics,
-    TeamRow,
-    cohort_metrics,
-    session_metrics,
-)
+from engine.review.cohort import CohortMetrics, PlayerRow, TeamStanding, cohort_metrics
+from engine.review.metrics import session_metrics
+from engine.review.records import SessionMetrics
 from engine.store.db import OF_SESSION, SEQ_BITS, Store, StoreError, events_of_steps
 
 
@@ -177,7 +172,7 @@ def debrief(store: Store, session_id: str) -> tuple[SessionMetrics, Scenario]:
     return m, review.scenario_of(m)
 
 
-def leaderboard(store: Store, filters: Filters | None = None) -> list[TeamRow]:
+def leaderboard(store: Store, filters: Filters | None = None) -> list[TeamStanding]:
     return load_review(store, filters).cohort.leaderboard
 
 

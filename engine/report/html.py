@@ -14,7 +14,9 @@ from pathlib import Path
 from engine.present.view import format_duration
 from engine.report import svg
 from engine.report.data import Review
-from engine.review.metrics import PART_NAMES, STATUS_NAMES, CohortMetrics, SessionMetrics
+from engine.review.cohort import CohortMetrics
+from engine.review.metrics import PART_NAMES, STATUS_NAMES
+from engine.review.records import SessionMetrics
 
 MAX_DEBRIEFS = 20
 OUTCOME_NAMES = {"done": "完成", "skipped": "跳过（主持人）"}

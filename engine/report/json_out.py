@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.report.data import Review
-from engine.review.metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
+from engine.review.cohort import CohortMetrics, PlayerRow
+from engine.review.records import RoleMetrics, SessionMetrics
 
 FORMAT = "qingjing-report"
 VERSION = 1

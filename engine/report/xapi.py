@@ -22,7 +22,7 @@ from urllib.parse import quote
 from engine.format.scenario import Scenario
 from engine.report.data import Review
 from engine.report.json_out import pretty_indent
-from engine.review.metrics import SessionMetrics
+from engine.review.records import SessionMetrics
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_BASE = "https://qingjing.invalid"
