@@ -10,7 +10,8 @@ from pathlib import Path
 from engine.format.catalog import bundled_scenarios
 from engine.format.loader import load_scenario
 from engine.rules.state import Event
-from engine.store.db import Store, _encode_events, events_of_steps
+from engine.store.db import Store
+from engine.store.steps import encode_events, events_of_steps
 from engine.tools.bots import POLICIES, play_bot_session
 
 
@@ -20,7 +21,7 @@ def test_fast_encoding_equals_the_standard_library_on_whole_games() -> None:
         for seed in range(20):
             events = play_bot_session(s, POLICIES[seed % 3], seed=seed).events
             pairs = [(e.kind, e.data) for e in events]
-            assert _encode_events(events) == json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+            assert encode_events(events) == json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_values_beyond_64_bits_round_trip_exactly(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_values_beyond_64_bits_round_trip_exactly(tmp_path: Path) -> None:
         Event("flag_set", 5.0, {"flag": "x", "value": big}),
         Event("choice_made", 5.0, {"role": "甲", "text": "“引号”与\\反斜杠\n换行", "points": -(2**65)}, "甲"),
     ]
-    payload = _encode_events(events)
+    payload = encode_events(events)
     back = events_of_steps("s", [(1, 2, 5.0, payload)])
     assert back == events
     assert type(back[0].data["value"]) is int

@@ -1,7 +1,8 @@
 """The local session store: one SQLite file, an append-only log of steps per session.
 
-    StoreError(Exception)      -- the file cannot be used; the message says why and what to do.
-      StoreConflict            -- another writer appended to the same session first.
+The store's exceptions are in :mod:`engine.store.errors`, the step row's layout in
+:mod:`engine.store.steps`, the migration history in :mod:`engine.store.migrations` and the
+reports' reads in :mod:`engine.store.queries`.
 
 A *step* is one acknowledged action: one row holding that action's time, its events (a JSON
 array of ``[kind, data]``, numbered ``seq`` .. ``upto`` within the session; an event's role is
@@ -19,7 +20,6 @@ A file that is not ours is reported, never replaced.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
@@ -29,25 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 import sqlite_utils
 
-from engine.rules.state import Event, State, apply_event
+from engine.rules.state import Event, State
+from engine.store.errors import StoreConflict as StoreConflict
+from engine.store.errors import StoreError as StoreError
+from engine.store.migrations import MIGRATIONS
+from engine.store.queries import LogReads
+from engine.store.steps import INSERT_STEP, OF_SESSION, SEQ_BITS, events_of_steps, step_row
 
 SCHEMA_VERSION = 2
 APP_ID = "qingjing"
 ENV_DB = "QINGJING_DB"
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another team's transaction before giving up
 
-# An action's events share its time, stored once (floats are slow to encode). orjson writes the
-# same JSON as the standard library (compact, UTF-8) in a quarter of the time; integers beyond
-# 64 bits (a flag can hold any) fall back to the standard encoder.
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_decode_json = json.loads  # not orjson: it reads an integer beyond 64 bits as a float
-_INSERT_STEP = "INSERT INTO steps (key, upto, at, status, score, ending, events) VALUES (?, ?, ?, ?, ?, ?, ?)"
-SEQ_BITS = 32  # a step's key is (session number << SEQ_BITS) | seq
-# A session's steps: keys from its number << SEQ_BITS, below the next number's.
-OF_SESSION = f"st.key >= (s.number << {SEQ_BITS}) AND st.key < ((s.number + 1) << {SEQ_BITS})"
 # The session list: fixed facts from `sessions`, the rest from each session's last step.
 _SESSION_ROWS = (
     "SELECT s.id, s.scenario_hash, s.scenario_id, s.scenario_title, s.scenario_path, s.team,"
@@ -58,14 +53,6 @@ _SESSION_ROWS = (
     + OF_SESSION
     + ")"
 )
-
-
-class StoreError(Exception):
-    """The store file cannot be opened or written; the message tells the user what to do."""
-
-
-class StoreConflict(StoreError):
-    """Events for this session were appended by someone else; reload and try again."""
 
 
 def default_db_path() -> Path:
@@ -99,119 +86,7 @@ class SessionRow:
         return max(0.0, (self.ended_at or self.updated_at) - self.started_at)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
-
-
-def migration(
-    version: int,
-) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable[[sqlite_utils.Database], None]]:
-    """Register the step that brings a store from ``version - 1`` to ``version``."""
-
-    def register(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-        MIGRATIONS[version] = fn
-        return fn
-
-    return register
-
-
-@migration(1)
-def _create_v1(db: sqlite_utils.Database) -> None:
-    db.table("scenarios").create(
-        {
-            "hash": str,
-            "scenario_id": str,
-            "title": str,
-            "version": str,
-            "path": str,
-            "text": str,
-            "first_seen": float,
-        },
-        pk="hash",
-    )
-    db.table("sessions").create(
-        {
-            "id": str,
-            "scenario_hash": str,
-            "scenario_id": str,
-            "scenario_title": str,
-            "scenario_path": str,
-            "team": str,
-            "status": str,
-            "score": int,
-            "ending": str,
-            "started_at": float,
-            "updated_at": float,
-            "ended_at": float,
-            "events": int,
-        },
-        pk="id",
-        foreign_keys=[("scenario_hash", "scenarios", "hash")],
-    )
-    db.table("players").create({"session_id": str, "role": str, "player": str}, pk=("session_id", "role"))
-    db.table("events").create(
-        {"session_id": str, "seq": int, "at": float, "kind": str, "role": str, "data": str},
-        pk=("session_id", "seq"),
-    )
-    db.table("sessions").create_index(["scenario_id"])
-    db.table("sessions").create_index(["started_at"])
-
-
-@migration(2)
-def _steps_v2(db: sqlite_utils.Database) -> None:
-    """One row per action instead of one per event, and no per-action summary update.
-
-    A v1 log has no action boundaries; consecutive events with the same time came from one
-    action (the rules stamp an action's events with one time), so they become one step. The
-    status and score after each step come from folding the log, as the reports always did.
-    """
-    db.table("steps").create(
-        {"key": int, "upto": int, "at": float, "status": str, "score": int, "ending": str, "events": str},
-        pk="key",
-        not_null={"upto", "at", "status", "score", "events"},
-    )
-    conn = db.conn
-    conn.execute("ALTER TABLE sessions ADD COLUMN number INTEGER")
-    ids = [sid for (sid,) in conn.execute("SELECT id FROM sessions ORDER BY started_at, id")]
-    conn.executemany(
-        "UPDATE sessions SET number = ? WHERE id = ?", [(n, sid) for n, sid in enumerate(ids, 1)]
-    )
-    conn.execute("CREATE UNIQUE INDEX idx_sessions_number ON sessions (number)")
-    for number, session_id in enumerate(ids, 1):
-        rows = conn.execute(
-            "SELECT seq, at, kind, role, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
-        ).fetchall()
-        state, batch, steps = State(), [], []
-        for i, (seq, at, kind, role, data) in enumerate(rows):
-            try:
-                event = Event(kind, at, _decode_json(data), role)
-            except ValueError:
-                raise StoreError(
-                    f"会话 {session_id} 的第 {seq} 条事件无法读取，数据格式无法升级；文件没有改动。"
-                    "请备份该文件后联系维护者，或用 --db 指定新文件"
-                ) from None
-            apply_event(state, event)
-            batch.append(event)
-            if i + 1 == len(rows) or rows[i + 1][1] != at:
-                first = seq - len(batch) + 1
-                steps.append(
-                    (
-                        number << SEQ_BITS | first,
-                        seq,
-                        at,
-                        state.status,
-                        state.score,
-                        state.ending,
-                        _encode_events(batch),
-                    )
-                )
-                batch = []
-        conn.executemany(_INSERT_STEP, steps)
-    conn.execute("DROP TABLE events")
-    for column in ("status", "score", "ending", "updated_at", "ended_at", "events"):
-        conn.execute(f"ALTER TABLE sessions DROP COLUMN {column}")
-
-
-class Store:
+class Store(LogReads):
     """An opened store file. Use one per process; SQLite serialises writers across processes."""
 
     def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
@@ -400,18 +275,6 @@ class Store:
             number = self._numbers[session_id] = int(rows[0][0])
         return number
 
-    @staticmethod
-    def _step_row(number: int, first_seq: int, events: list[Event], state: State) -> tuple[Any, ...]:
-        return (
-            number << SEQ_BITS | first_seq,
-            first_seq + len(events) - 1,
-            events[-1].at,
-            state.status,
-            state.score,
-            state.ending,
-            _encode_events(events),
-        )
-
     def begin_session(
         self,
         session_id: str,
@@ -462,7 +325,7 @@ class Store:
                 "INSERT INTO players (session_id, role, player) VALUES (?, ?, ?)",
                 [(session_id, role, player) for role, player in players.items()],
             )
-            conn.execute(_INSERT_STEP, self._step_row(number, 1, events, state))
+            conn.execute(INSERT_STEP, step_row(number, 1, events, state))
 
         numbers: dict[str, int] = {}
         self._write(write)
@@ -478,9 +341,9 @@ class Store:
         """
         if not events:
             return
-        row = self._step_row(self._number(session_id), first_seq, events, state)
+        row = step_row(self._number(session_id), first_seq, events, state)
         with self._writing():
-            self.conn.execute(_INSERT_STEP, row)
+            self.conn.execute(INSERT_STEP, row)
 
     # --- reading -----------------------------------------------------------------------
 
@@ -519,32 +382,3 @@ class Store:
         if row is None:
             raise StoreError(f"数据库中缺少场景 {scenario_hash[:12]}…；数据可能被外部修改")
         return row[0], row[1]
-
-
-def _encode_events(events: list[Event]) -> str:
-    pairs = [(e.kind, e.data) for e in events]
-    try:
-        return orjson.dumps(pairs).decode()
-    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
-        return _encode_json(pairs)
-
-
-def events_of_steps(session_id: str, steps: Iterable[tuple[int, int, float, str]]) -> list[Event]:
-    """A session's events from its stored steps ``(seq, upto, at, events JSON)`` in seq order.
-
-    Refuses, in Chinese, a log with a gap or an unreadable step: a report built on it would be
-    wrong without saying so."""
-    out: list[Event] = []
-    for seq, upto, at, payload in steps:
-        if seq != len(out) + 1:
-            raise StoreError(
-                f"会话 {session_id} 的事件序号不连续（缺少第 {len(out) + 1} 条）；数据可能被外部修改"
-            )
-        try:
-            batch = [Event(kind, at, data, data.get("role")) for kind, data in _decode_json(payload)]
-        except (ValueError, TypeError, AttributeError):
-            batch = []
-        if not batch or len(batch) != upto - seq + 1:
-            raise StoreError(f"会话 {session_id} 的第 {seq} 条事件无法读取；数据可能被外部修改或已损坏")
-        out.extend(batch)
-    return out
