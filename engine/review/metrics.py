@@ -17,6 +17,7 @@ path, held-up time, 积分) are documented in ``docs/report-json.md``.
 from __future__ import annotations
 
 from engine.format.scenario import Scenario
+from engine.review.cohort import PlayerRow, TeamStanding
 from engine.review.records import (
     CriticalStep,
     Intervention,
@@ -28,6 +29,22 @@ from engine.review.records import (
     WaitRecord,
 )
 from engine.rules.state import Event, State, apply_event
+
+# PlayerRow, SessionMetrics and TeamRow (now TeamStanding) are imported from here by front-ends
+# written before records and cohort were split off; new code imports them from
+# engine.review.records / engine.review.cohort.
+__all__ = [
+    "PART_NAMES",
+    "SEGMENT_KINDS",
+    "STATUS_NAMES",
+    "TURN_KINDS",
+    "PlayerRow",
+    "SessionMetrics",
+    "TeamRow",
+    "critical_path",
+    "session_metrics",
+]
+TeamRow = TeamStanding  # the leaderboard row's old name
 
 # Events that begin a turn (one player or facilitator action); everything up to the next one is
 # what the rules settled in response.

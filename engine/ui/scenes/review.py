@@ -16,9 +16,7 @@ from engine.format.scenario import Scenario
 from engine.present.view import format_duration
 from engine.report import Filters, Review, load_review
 from engine.report.html import INTERVENTION_NAMES
-from engine.review.cohort import PlayerRow, TeamStanding
-from engine.review.metrics import PART_NAMES, STATUS_NAMES
-from engine.review.records import SessionMetrics
+from engine.review.metrics import PART_NAMES, STATUS_NAMES, PlayerRow, SessionMetrics, TeamRow
 from engine.store.db import StoreError
 from engine.ui import theme as th
 from engine.ui.app import App, Scene
@@ -62,7 +60,7 @@ def session_row(m: SessionMetrics) -> tuple[str, ...]:
     )
 
 
-def board_row(rank: int, r: TeamStanding) -> tuple[str, ...]:
+def board_row(rank: int, r: TeamRow) -> tuple[str, ...]:
     best = format_duration(r.best_time) if r.best_time is not None else "—"
     return (
         str(rank),
