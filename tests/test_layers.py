@@ -125,3 +125,28 @@ def test_class_names_are_unique() -> None:
     twice = {name for name, places in seen.items() if len(places) > 1}
     assert twice <= TWICE, {name: seen[name] for name in twice - TWICE}
     assert twice >= TWICE, f"now unique, take off TWICE: {sorted(TWICE - twice)}"
+
+
+# Still speaking SQL outside the store, being moved into it (the same ratchet).
+SQL_OUTSIDE_THE_STORE = {"web/seats.py"}
+
+
+def test_only_the_store_speaks_sql() -> None:
+    speaking = set()
+    for path in _modules():
+        rel = path.relative_to(ENGINE)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if rel.parts[0] != "store" and any(n.split(".")[0] in ("sqlite3", "sqlite_utils") for n in names):
+                speaking.add(str(rel))
+    assert speaking <= SQL_OUTSIDE_THE_STORE, sorted(speaking - SQL_OUTSIDE_THE_STORE)
+    assert speaking >= SQL_OUTSIDE_THE_STORE, (
+        f"now SQL-free, take off: {sorted(SQL_OUTSIDE_THE_STORE - speaking)}"
+    )
