@@ -301,15 +301,16 @@ def tables(review: Review) -> dict[str, Table]:
         d = session_dict(m)
         sessions.append(_Session(m, d, {r["role"]: r["name"] for r in d["roles"]}))
     src = _Source(sessions, cohort_dict(review.cohort))
-    return {
-        t.name: ([h for h, _ in t.columns], [[get(s, r) for _, get in t.columns] for s, r in t.rows(src)])
-        for t in TABLES
-    }
+    out: dict[str, Table] = {}
+    for t in TABLES:
+        getters = [get for _, get in t.columns]
+        out[t.name] = ([h for h, _ in t.columns], [[get(s, r) for get in getters] for s, r in t.rows(src)])
+    return out
 
 
 # A spreadsheet runs a cell starting with one of these as a formula (tab and CR too: some
 # programs strip them first); a number such as -5 or +1.5 is left as it is.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -317,7 +318,7 @@ def cell(value: Any) -> Any:
     """What the CSV holds for ``value``: "" for None, a leading ``'`` before a would-be formula."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+    if type(value) is str and value and value[0] in _FORMULA_START and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 
