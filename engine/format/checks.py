@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from engine.format.conditions import iter_conditions
-from engine.format.effects import ACTIVATED, Owner, effects_of, named, present
+from engine.format.effects import ACTIVATED, Owner, effects_of, named
 from engine.format.model import (
     Condition,
     EventCondition,
@@ -26,6 +26,13 @@ from engine.format.model import (
 from engine.format.problems import Problem, Severity
 from engine.format.scenario import Scenario
 from engine.format.yamlsource import Path, SourceMap
+
+# From the effect table, once: per owner, the effects that name flags or tasks (what
+# check_effects looks up) and those that open remedial tasks; a trap's effect fields.
+_OWNERS: tuple[Owner, ...] = ("choice", "trap", "event")
+_NAMING = {o: tuple(e for e in effects_of(o) if e.field and e.refers in ("flag", "task")) for o in _OWNERS}
+_OPENING = {o: tuple(e for e in effects_of(o) if e.writes_to(ACTIVATED)) for o in _OWNERS}
+_TRAP_EFFECTS = tuple(e.field for e in effects_of("trap") if e.field)
 
 
 def suggest(name: str, options: Iterable[str]) -> str:
@@ -115,15 +122,16 @@ class _Checker:
 
     def check_effects(self, owner: Owner, obj: BaseModel, path: Path) -> None:
         """Every flag and task an effect of ``obj`` names (see the effect table)."""
-        for effect in effects_of(owner):
-            if effect.field is None or not present(effect, obj):
+        for effect in _NAMING[owner]:
+            value = getattr(obj, effect.field or "")
+            if not value:
                 continue
-            where: Path = (*path, effect.field)
+            where: Path = (*path, effect.field or "")
             if effect.refers == "flag":
-                for flag, value in getattr(obj, effect.field).items():
-                    self.check_flag_value(flag, value, (*where, flag), "add" if effect.additive else "set")
-            elif effect.refers == "task":
-                for i, task_id in enumerate(named(effect, obj)):
+                for flag, v in value.items():
+                    self.check_flag_value(flag, v, (*where, flag), "add" if effect.additive else "set")
+            else:
+                for i, task_id in enumerate(value):
                     if not self.check_task_ref(task_id, (*where, i)):
                         continue
                     if effect.writes_to(ACTIVATED) and not self.s.tasks[task_id].remedial:
@@ -270,7 +278,7 @@ class _Checker:
                 "unknown-node",
                 f"任务 “{task_id}” 中没有节点 “{trap.step_back}”{suggest(trap.step_back, node_ids)}",
             )
-        if not any(present(effect, trap) for effect in effects_of("trap")):
+        if not any(getattr(trap, field) for field in _TRAP_EFFECTS):
             self.warn((*tpath, "id"), "trap-without-effect", f"陷阱 “{trap.id}” 没有任何后果（penalty 等）")
         self.check_effects("trap", trap, tpath)
 
@@ -384,13 +392,7 @@ class _Checker:
             self.check_effects("event", event, path)
         owners: list[tuple[Owner, BaseModel]] = [("event", e) for e in self.data.events]
         owners += [("trap", site.trap) for site in self.s.traps.values()]
-        opened = {
-            task_id
-            for owner, obj in owners
-            for effect in effects_of(owner)
-            if effect.writes_to(ACTIVATED)
-            for task_id in named(effect, obj)
-        }
+        opened = {task_id for owner, obj in owners for e in _OPENING[owner] for task_id in named(e, obj)}
         for i, ending in enumerate(self.data.endings):
             self.check_condition(ending.when, ("endings", i, "when"))
         for ti, task in enumerate(self.data.tasks):

@@ -163,8 +163,14 @@ DESCRIPTIVE: dict[Owner, frozenset[str]] = {
 }
 
 
+_BY_OWNER: dict[Owner, tuple[Effect, ...]] = {
+    owner: tuple(e for e in EFFECTS if e.owner == owner) for owner in get_args(Owner)
+}
+
+
 def effects_of(owner: Owner) -> tuple[Effect, ...]:
-    return tuple(e for e in EFFECTS if e.owner == owner)
+    """The rows of one owner, in table order."""
+    return _BY_OWNER[owner]
 
 
 def _event_writes() -> dict[EventKind, tuple[Write, ...]]:
