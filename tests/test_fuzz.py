@@ -273,10 +273,14 @@ def test_verify_agrees_with_simulation(spec: dict[str, Any], data: st.DataObject
         assert state.status == "stuck", f"verify's dead-lock trace ends in {state.status}"
 
 
-@pytest.mark.parametrize("path", bundled_scenarios(), ids=lambda p: p.stem)
+EVERY_EFFECT = Path(__file__).resolve().parent / "fixtures" / "every_effect.yaml"
+
+
+@pytest.mark.parametrize("path", [*bundled_scenarios(), EVERY_EFFECT], ids=lambda p: p.stem)
 def test_bot_games_on_shipped_scenarios_equal_exhaustive_settling(path: Path) -> None:
-    """Replays 150 bot games of each shipped scenario with ``exhaustive=True``: the fast path
-    (re-test only what an action's changes can affect) gives exactly the same log."""
+    """Replays 150 bot games of each shipped scenario (and of one using every effect) with
+    ``exhaustive=True``: the fast path (re-test only what an action's changes can affect) gives
+    exactly the same log."""
     s = load_scenario(path)
     for seed in range(150):
         game = play_bot_session(s, POLICIES[seed % len(POLICIES)], seed=seed)
