@@ -44,6 +44,7 @@ print("done", team)
 """
 
 
+@pytest.mark.slow
 def test_eight_teams_into_one_store(tmp_path: Path, tutorial: Scenario) -> None:
     db = tmp_path / "shared.db"
     procs = [
@@ -121,6 +122,7 @@ def test_two_windows_on_one_session_cannot_interleave(tmp_path: Path, tutorial: 
     second_store.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork (POSIX)")
 def test_many_processes_create_the_same_new_store_at_once(tmp_path: Path) -> None:
     """All open a file that does not exist yet at the same instant: one creates and migrates it,

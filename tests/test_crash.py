@@ -39,6 +39,7 @@ def kill_one(db: Path, seed: int, scenario: Scenario, delay: float) -> bytes:
     return output
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path, tutorial: Scenario) -> None:
     rng = random.Random(20260701)
     totals = {"acks": 0, "events": 0, "silent": 0}
@@ -60,6 +61,7 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path, tutorial: Scena
     assert totals["silent"] < KILLS // 3, totals
 
 
+@pytest.mark.slow
 def test_killed_subprocess_reporting_on_stdout(tmp_path: Path, tutorial: Scenario) -> None:
     """The same check with real processes (python tests/crash_harness.py) and stdout acks."""
     db = tmp_path / "sub.db"

@@ -31,8 +31,8 @@ from engine.store.db import Store
 from engine.terminal.console import TextPlay
 from engine.tools.bots import play_bot_session
 from engine.ui.app import App, Settings
+from engine.ui.scenes.finish import ResultsScene
 from engine.ui.scenes.play import PlayScene
-from engine.ui.scenes.results import ResultsScene
 from engine.web import organizer
 from engine.web.payloads import note_payload, results_payload
 

@@ -33,8 +33,7 @@ from engine.format.scenario import Scenario
 from engine.rules.state import Event, State, fold
 from engine.rules.step import Choose, Hint, Pause, RuleViolation, Skip, Start, Unpause, step, visible_choices
 from engine.tools.bots import POLICIES, play_bot_session
-
-verify_mod = pytest.importorskip("engine.tools.verify")
+from engine.tools.verify import verify
 
 OUTCOMES = ("done", "careful")
 
@@ -281,7 +280,7 @@ def test_a_dependency_cycle_validate_names_never_happens_in_play(
 @given(spec=scenarios(), data=st.data())
 def test_verify_agrees_with_simulation(spec: dict[str, Any], data: st.DataObject) -> None:
     s = load(spec)
-    report = verify_mod.verify(s, max_states=5000)
+    report = verify(s, max_states=5000)
     if not report.complete:
         return
     if report.ok:
@@ -299,10 +298,14 @@ def test_verify_agrees_with_simulation(spec: dict[str, Any], data: st.DataObject
         assert state.status == "stuck", f"verify's dead-lock trace ends in {state.status}"
 
 
-@pytest.mark.parametrize("path", bundled_scenarios(), ids=lambda p: p.stem)
+EVERY_EFFECT = Path(__file__).resolve().parent / "fixtures" / "every_effect.yaml"
+
+
+@pytest.mark.parametrize("path", [*bundled_scenarios(), EVERY_EFFECT], ids=lambda p: p.stem)
 def test_bot_games_on_shipped_scenarios_equal_exhaustive_settling(path: Path) -> None:
-    """Replays 150 bot games of each shipped scenario with ``exhaustive=True``: the fast path
-    (re-test only what an action's changes can affect) gives exactly the same log."""
+    """Replays 150 bot games of each shipped scenario (and of one using every effect) with
+    ``exhaustive=True``: the fast path (re-test only what an action's changes can affect) gives
+    exactly the same log."""
     s = load_scenario(path)
     for seed in range(150):
         game = play_bot_session(s, POLICIES[seed % len(POLICIES)], seed=seed)

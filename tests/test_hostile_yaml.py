@@ -131,6 +131,7 @@ def _big_cases(tmp: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_big_files_in_process(tmp_path: Path) -> None:
     for name, (path, code) in _big_cases(tmp_path).items():
         problems = check_file(path)
@@ -160,6 +161,7 @@ sys.exit(main(["validate", *sys.argv[1:]]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
 def test_validate_cli_bounded_time_and_memory(tmp_path: Path) -> None:
     big = _big_cases(tmp_path)

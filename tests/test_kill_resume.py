@@ -36,6 +36,7 @@ def read_until(proc: subprocess.Popen[bytes], marker: str, timeout: float = 30.0
     return seen.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> None:
     db = tmp_path / "kill.db"

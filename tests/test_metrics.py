@@ -7,14 +7,9 @@ from pathlib import Path
 import pytest
 
 from engine.format.scenario import Scenario
-from engine.review.metrics import (
-    Segment,
-    SessionMetrics,
-    WaitRecord,
-    cohort_metrics,
-    critical_path,
-    session_metrics,
-)
+from engine.review.cohort import cohort_metrics
+from engine.review.metrics import critical_path, session_metrics
+from engine.review.records import Segment, SessionMetrics, WaitRecord
 from engine.rules.state import State, fold
 from engine.rules.step import Action, Choose, Hint, Pause, Skip, Unpause
 from engine.session.clock import ManualClock

@@ -290,6 +290,7 @@ def test_cli_messages(tmp_path: Path, cohort_db: Path, capsys: pytest.CaptureFix
     assert "找不到会话" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed")
 def test_html_renders_in_chromium(outputs: dict[str, Path], tmp_path: Path) -> None:
     png = tmp_path / "r.png"

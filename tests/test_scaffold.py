@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from engine.cli.commands.validate import file_problems
 from engine.format.loader import load_scenario, parse_scenario
 from engine.tools.balance import balance_problems
@@ -90,6 +92,7 @@ def _final_yaml() -> str:
     return match.group(1)
 
 
+@pytest.mark.slow
 def test_guide_walkthrough_commands(tmp_path: Path, own_scenarios: Path) -> None:
     # Step 1 as the guide says it, then the finished file from the guide, then the guide's
     # commands by scenario id, from a folder that is not the project's.

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from engine.store.db import Store
 from engine.tools.simulate import simulate
 
@@ -49,6 +51,7 @@ def test_with_store_sessions_are_stored(tutorial, tmp_path: Path) -> None:  # ty
     assert plain.scores == sim.scores  # the store changes nothing about the play
 
 
+@pytest.mark.slow
 def test_cli_is_deterministic(tmp_path: Path) -> None:
     args = [
         sys.executable,

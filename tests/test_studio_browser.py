@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser_driver import ARGS, CHROMIUM, shot
 from test_studio import PLANTED, PLANTED_LINE, TUTORIAL, save
-from test_web_browser import ARGS, CHROMIUM, shot
 
-from engine.studio.server import start_studio
+from engine.studio.webapp import start_studio
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="需要 Chromium：apt-get install -y chromium（Debian 包，/usr/bin/chromium）"

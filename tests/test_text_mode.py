@@ -97,6 +97,7 @@ def test_piped_playthrough_with_traps_reaches_the_other_ending(tmp_path: Path) -
     assert "本局遇到的陷阱：" in text
 
 
+@pytest.mark.slow
 def test_end_of_input_keeps_the_session_and_says_how_to_resume(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     out = run_cli(text_args(), ["1 1", "2 1"], db)

@@ -24,8 +24,8 @@ from engine.session.clock import ManualClock
 from engine.session.live import Session
 from engine.store.db import Store
 from engine.ui.app import App, Settings
+from engine.ui.scenes.finish import ResultsScene
 from engine.ui.scenes.play import PlayScene
-from engine.ui.scenes.results import ResultsScene
 
 ROOT = Path(__file__).resolve().parent.parent
 YIDA = ROOT / "scenarios" / "yida_1921.yaml"

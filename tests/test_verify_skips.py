@@ -114,7 +114,13 @@ def test_cli_json_has_skip_moves() -> None:
     assert step0["text"] == "主持人跳过 小李 的《发出通知》"
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")))
+@pytest.mark.parametrize(
+    "name",
+    [  # the flagship explores ~100,000 states with skips: about 15 s
+        pytest.param(p.name, marks=pytest.mark.slow) if p.name == "yida_1921.yaml" else p.name
+        for p in sorted((ROOT / "scenarios").glob("*.yaml"))
+    ],
+)
 def test_shipped_scenarios_pass_with_skips(name: str) -> None:
     result = cli("--skips", "--json", f"scenarios/{name}")
     data = json.loads(result.stdout)

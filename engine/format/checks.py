@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pydantic import BaseModel
+
 from engine.format.conditions import iter_conditions
 from engine.format.cycles import dependency_graph, describe, find_cycles
+from engine.format.effects import ACTIVATED, Owner, effects_of, named
 from engine.format.guess import NameIndex, suggest
 from engine.format.model import (
     Condition,
@@ -30,6 +33,13 @@ from engine.format.scenario import Scenario
 from engine.format.yamlsource import Path, SourceMap
 
 Guess = tuple[str, Iterable[str]]  # an unknown name and the ids it may have meant
+
+# From the effect table, once: per owner, the effects that name flags or tasks (what
+# check_effects looks up) and those that open remedial tasks; a trap's effect fields.
+_OWNERS: tuple[Owner, ...] = ("choice", "trap", "event")
+_NAMING = {o: tuple(e for e in effects_of(o) if e.field and e.refers in ("flag", "task")) for o in _OWNERS}
+_OPENING = {o: tuple(e for e in effects_of(o) if e.writes_to(ACTIVATED)) for o in _OWNERS}
+_TRAP_EFFECTS = tuple(e.field for e in effects_of("trap") if e.field)
 
 
 class _Checker:
@@ -141,22 +151,27 @@ class _Checker:
         elif kind == "int" and isinstance(value, bool):
             self.error(path, "flag-type", f"标记 “{flag}” 是整数类型，值应为整数")
 
-    def check_effects(
-        self, set_: dict[str, FlagValue], add: dict[str, int], opens: list[str], path: Path
-    ) -> None:
-        for flag, value in set_.items():
-            self.check_flag_value(flag, value, (*path, "set", flag), "set")
-        for flag, value in add.items():
-            self.check_flag_value(flag, value, (*path, "add", flag), "add")
-        for i, task_id in enumerate(opens):
-            self.check_task_ref(task_id, (*path, "open_tasks", i))
-            if task_id in self.s.tasks and not self.s.tasks[task_id].remedial:
-                self.warn(
-                    (*path, "open_tasks", i),
-                    "open-not-remedial",
-                    f"任务 “{task_id}” 不是补救任务（remedial: true），打开它不会改变什么；"
-                    "请给该任务加上 remedial: true",
-                )
+    def check_effects(self, owner: Owner, obj: BaseModel, path: Path) -> None:
+        """Every flag and task an effect of ``obj`` names (see the effect table)."""
+        for effect in _NAMING[owner]:
+            value = getattr(obj, effect.field or "")
+            if not value:
+                continue
+            where: Path = (*path, effect.field or "")
+            if effect.refers == "flag":
+                for flag, v in value.items():
+                    self.check_flag_value(flag, v, (*where, flag), "add" if effect.additive else "set")
+            else:
+                for i, task_id in enumerate(value):
+                    if not self.check_task_ref(task_id, (*where, i)):
+                        continue
+                    if effect.writes_to(ACTIVATED) and not self.s.tasks[task_id].remedial:
+                        self.warn(
+                            (*where, i),
+                            "open-not-remedial",
+                            f"任务 “{task_id}” 不是补救任务（remedial: true），打开它不会改变什么；"
+                            "请给该任务加上 remedial: true",
+                        )
 
     def check_task_ref(self, task_id: str, path: Path) -> bool:
         if task_id not in self.s.tasks:
@@ -281,7 +296,7 @@ class _Checker:
             )
         if choice.when is not None:
             self.check_condition(choice.when, (*cpath, "when"))
-        self.check_effects(choice.set, choice.add, [], cpath)
+        self.check_effects("choice", choice, cpath)
         trap = choice.trap
         if trap is None:
             return
@@ -301,12 +316,9 @@ class _Checker:
                 f"任务 “{task_id}” 中没有节点 “{trap.step_back}”",
                 (trap.step_back, node_ids),
             )
-        has_effect = (
-            trap.penalty or trap.lockout_seconds or trap.step_back or trap.set or trap.add or trap.open_tasks
-        )
-        if not has_effect:
+        if not any(getattr(trap, field) for field in _TRAP_EFFECTS):
             self.warn((*tpath, "id"), "trap-without-effect", f"陷阱 “{trap.id}” 没有任何后果（penalty 等）")
-        self.check_effects(trap.set, trap.add, trap.open_tasks, tpath)
+        self.check_effects("trap", trap, tpath)
 
     def check_task_graph(self, task_id: str, ti: int) -> None:
         """Every node reachable from the start, and every node able to reach a completion."""
@@ -389,16 +401,13 @@ class _Checker:
             )
 
     def check_events_and_endings(self) -> None:
-        opened: set[str] = set()
         for i, event in enumerate(self.data.events):
             path: Path = ("events", i)
             self.check_condition(event.when, (*path, "when"))
-            self.check_effects(event.set, event.add, event.open_tasks, path)
-            opened.update(event.open_tasks)
-            for j, task_id in enumerate(event.cancel_tasks):
-                self.check_task_ref(task_id, (*path, "cancel_tasks", j))
-        for site in self.s.traps.values():
-            opened.update(site.trap.open_tasks)
+            self.check_effects("event", event, path)
+        owners: list[tuple[Owner, BaseModel]] = [("event", e) for e in self.data.events]
+        owners += [("trap", site.trap) for site in self.s.traps.values()]
+        opened = {task_id for owner, obj in owners for e in _OPENING[owner] for task_id in named(e, obj)}
         for i, ending in enumerate(self.data.endings):
             self.check_condition(ending.when, ("endings", i, "when"))
         for ti, task in enumerate(self.data.tasks):

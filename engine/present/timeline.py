@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from engine.present import labels
-from engine.review.metrics import SessionMetrics
+from engine.review.records import SessionMetrics
 
 MarkKind = Literal["trap", "event", "ending"]
 

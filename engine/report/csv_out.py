@@ -4,298 +4,323 @@ Excel opens one CSV as one sheet, so a table per record kind reads better than o
 with a record-type column. ``-o DIR`` writes ``DIR/<table>.csv``; ``-o NAME.csv`` writes
 ``NAME.csv`` (the sessions table) and ``NAME_<table>.csv`` beside it. Headers are Chinese; the
 values come from the same dictionaries as the JSON report (docs/report-json.md lists columns).
+
+Each table is declared once, below: where its rows come from and, column by column, the Chinese
+header beside the value under it. Every cell that a spreadsheet would run as a formula (it
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a number) is written
+with a leading ``'``: a phone may join as ``=cmd|'/C calc'!A``.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.present.labels import PART_NAMES, STATUS_NAMES
 from engine.report.json_out import cohort_dict, session_dict
+from engine.review.records import SessionMetrics
 from engine.review.selection import Review
 
 Table = tuple[list[str], list[list[Any]]]
+Record = dict[str, Any]
+
+
+class _Session(NamedTuple):
+    """One session as the tables read it: its metrics, its JSON dictionary, role id -> name."""
+
+    m: SessionMetrics
+    d: Record
+    names: dict[str, str]
+
+    def role(self, role_id: str | None) -> str:
+        """A role's name (its id when the scenario has no such role)."""
+        return self.names.get(role_id or "", role_id or "")
+
+    def named(self, role_id: str | None) -> str:
+        """A role's name, or nothing when no role is named."""
+        return self.names.get(role_id or "", "")
+
+
+class _Source(NamedTuple):
+    sessions: list[_Session]
+    cohort: Record
+
+
+# A column: its header and the value in a row, read from the row's session (None in the cohort
+# tables) and its record.
+Column = tuple[str, Callable[[Any, Record], Any]]
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    rows: Callable[[_Source], Iterable[tuple[_Session | None, Record]]]
+    columns: tuple[Column, ...]
+
+
+def _each(key: str) -> Callable[[_Source], Iterable[tuple[_Session | None, Record]]]:
+    """Every record under ``key`` of every session's dictionary, with its session."""
+    return lambda src: ((s, r) for s in src.sessions for r in s.d[key])
+
+
+def _cohort(key: str) -> Callable[[_Source], Iterable[tuple[_Session | None, Record]]]:
+    return lambda src: ((None, r) for r in src.cohort[key])
 
 
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _kinds(s: _Session, kind: str) -> int:
+    return sum(1 for i in s.d["interventions"] if i["kind"] == kind)
+
+
+SESSION: Column = ("会话", lambda s, r: s.d["id"])
+TEAM: Column = ("队伍", lambda s, r: s.d["team"])
+
+TABLES: tuple[_Table, ...] = (
+    _Table(
+        "sessions",
+        lambda src: ((s, s.d) for s in src.sessions),
+        (
+            SESSION,
+            ("场景id", lambda s, r: s.m.scenario_id),
+            ("场景", lambda s, r: s.m.scenario_title),
+            TEAM,
+            ("状态", lambda s, r: STATUS_NAMES.get(s.m.status, s.m.status)),
+            ("结局", lambda s, r: s.m.ending_title),
+            ("得分", lambda s, r: r["score"]),
+            *(
+                (f"得分-{name}", lambda s, r, p=part: r["score_parts"].get(p, 0))
+                for part, name in PART_NAMES.items()
+            ),
+            ("开始时间", lambda s, r: _when(s.m.started_at)),
+            ("结束时间", lambda s, r: _when(s.m.ended_at)),
+            ("用时(秒)", lambda s, r: r["duration"]),
+            ("陷阱数", lambda s, r: len(r["traps"])),
+            ("提示数", lambda s, r: _kinds(s, "hint")),
+            ("跳过数", lambda s, r: _kinds(s, "skip")),
+            ("角色与玩家", lambda s, r: "；".join(f"{x['name']}={x['player']}" for x in r["roles"])),
+        ),
+    ),
+    _Table(
+        "roles",
+        _each("roles"),
+        (
+            SESSION,
+            TEAM,
+            ("角色id", lambda s, r: r["role"]),
+            ("角色", lambda s, r: r["name"]),
+            ("玩家", lambda s, r: r["player"]),
+            ("行动(秒)", lambda s, r: r["working"]),
+            ("锁定(秒)", lambda s, r: r["locked"]),
+            ("等待(秒)", lambda s, r: r["waiting"]),
+            ("暂停(秒)", lambda s, r: r["paused"]),
+            ("完成任务", lambda s, r: r["tasks_done"]),
+            ("陷阱数", lambda s, r: r["traps"]),
+            ("个人得分", lambda s, r: sum(r["points"].values())),
+        ),
+    ),
+    _Table(
+        "tasks",
+        _each("tasks"),
+        (
+            SESSION,
+            TEAM,
+            ("任务id", lambda s, r: r["task"]),
+            ("任务", lambda s, r: r["title"]),
+            ("角色", lambda s, r: s.role(r["role"])),
+            ("玩家", lambda s, r: r["player"]),
+            ("开始(秒)", lambda s, r: r["opened"]),
+            ("完成(秒)", lambda s, r: r["completed"]),
+            ("用时(秒)", lambda s, r: r["duration"]),
+            ("结果", lambda s, r: r["outcome"]),
+            ("得分", lambda s, r: r["points"]),
+        ),
+    ),
+    _Table(
+        "waits",
+        _each("waits"),
+        (
+            SESSION,
+            TEAM,
+            ("等待的角色", lambda s, r: s.role(r["role"])),
+            ("等待的任务", lambda s, r: r["task"]),
+            ("开始(秒)", lambda s, r: r["start"]),
+            ("结束(秒)", lambda s, r: r["end"]),
+            ("时长(秒)", lambda s, r: r["duration"]),
+            ("被谁阻塞", lambda s, r: "、".join(s.role(b) for b in r["blockers"])),
+            ("缺少的任务", lambda s, r: "、".join(r["missing"])),
+            ("解除者", lambda s, r: s.named(r["released_by"])),
+        ),
+    ),
+    _Table(
+        "traps",
+        _each("traps"),
+        (
+            SESSION,
+            TEAM,
+            ("陷阱id", lambda s, r: r["trap"]),
+            ("陷阱", lambda s, r: r["title"]),
+            ("角色", lambda s, r: s.role(r["role"])),
+            ("玩家", lambda s, r: r["player"]),
+            ("任务id", lambda s, r: r["task"]),
+            ("时间(秒)", lambda s, r: r["at"]),
+            ("扣分", lambda s, r: r["penalty"]),
+            ("锁定(秒)", lambda s, r: r["lockout_seconds"]),
+            ("历史讲解", lambda s, r: r["explanation"]),
+            ("出处", lambda s, r: r["source"] or ""),
+        ),
+    ),
+    _Table(
+        "interventions",
+        _each("interventions"),
+        (
+            SESSION,
+            TEAM,
+            ("类型", lambda s, r: r["kind"]),
+            ("时间(秒)", lambda s, r: r["at"]),
+            ("角色", lambda s, r: s.named(r["role"])),
+            ("内容", lambda s, r: r["detail"]),
+            ("时长(秒)", lambda s, r: r["duration"]),
+        ),
+    ),
+    _Table(
+        "critical_path",
+        lambda src: ((s, {**r, "n": n}) for s in src.sessions for n, r in enumerate(s.d["critical_path"], 1)),
+        (
+            SESSION,
+            TEAM,
+            ("序号", lambda s, r: r["n"]),
+            ("任务id", lambda s, r: r["task"]),
+            ("任务", lambda s, r: r["title"]),
+            ("角色", lambda s, r: s.role(r["role"])),
+            ("开始(秒)", lambda s, r: r["start"]),
+            ("结束(秒)", lambda s, r: r["end"]),
+        ),
+    ),
+    _Table(
+        "leaderboard",
+        _cohort("leaderboard"),
+        (
+            ("名次", lambda s, r: r["rank"]),
+            ("队伍", lambda s, r: r["team"]),
+            ("场次", lambda s, r: r["sessions"]),
+            ("完成场次", lambda s, r: r["ended"]),
+            ("最高分", lambda s, r: r["best_score"]),
+            ("平均分", lambda s, r: r["avg_score"]),
+            ("最快用时(秒)", lambda s, r: r["best_time"]),
+            ("平均用时(秒)", lambda s, r: r["avg_time"]),
+            ("陷阱数", lambda s, r: r["traps"]),
+        ),
+    ),
+    _Table(
+        "players",
+        _cohort("players"),
+        (
+            ("名次", lambda s, r: r["rank"]),
+            ("玩家", lambda s, r: r["player"]),
+            ("积分", lambda s, r: r["points"]),
+            ("场次", lambda s, r: r["sessions"]),
+            ("所在队伍", lambda s, r: "、".join(r["teams"])),
+            ("陷阱数", lambda s, r: r["traps"]),
+            ("完成任务", lambda s, r: r["tasks_done"]),
+            ("无失误场次", lambda s, r: r["perfect"]),
+            ("荣誉", lambda s, r: "、".join(r["badges"])),
+        ),
+    ),
+    _Table(
+        "trap_rates",
+        _cohort("trap_rates"),
+        (
+            ("场景id", lambda s, r: r["scenario"]),
+            ("陷阱id", lambda s, r: r["trap"]),
+            ("陷阱", lambda s, r: r["title"]),
+            ("遇到场次", lambda s, r: r["exposed"]),
+            ("落入场次", lambda s, r: r["sprung"]),
+            ("落入率", lambda s, r: r["rate"]),
+            ("历史讲解", lambda s, r: r["explanation"]),
+        ),
+    ),
+    _Table(
+        "task_times",
+        _cohort("task_times"),
+        (
+            ("任务", lambda s, r: r["task"]),
+            ("任务名", lambda s, r: r["title"]),
+            ("完成次数", lambda s, r: r["count"]),
+            ("平均用时(秒)", lambda s, r: r["mean"]),
+        ),
+    ),
+    _Table(
+        "role_times",
+        _cohort("role_times"),
+        (
+            ("场景id", lambda s, r: r["scenario"]),
+            ("角色id", lambda s, r: r["role"]),
+            ("角色", lambda s, r: r["name"]),
+            ("场次", lambda s, r: r["sessions"]),
+            ("平均行动(秒)", lambda s, r: r["working"]),
+            ("平均锁定(秒)", lambda s, r: r["locked"]),
+            ("平均等待(秒)", lambda s, r: r["waiting"]),
+        ),
+    ),
+    _Table(
+        "endings",
+        _cohort("endings"),
+        (
+            ("场景id", lambda s, r: r["scenario"]),
+            ("结局id", lambda s, r: r["ending"]),
+            ("结局", lambda s, r: r["title"]),
+            ("次数", lambda s, r: r["count"]),
+        ),
+    ),
+    _Table(
+        "trend",
+        _cohort("trend"),
+        (
+            ("日期", lambda s, r: r["date"]),
+            ("场次", lambda s, r: r["sessions"]),
+            ("平均分", lambda s, r: r["avg_score"]),
+            ("平均陷阱数", lambda s, r: r["avg_traps"]),
+            ("平均用时(秒)", lambda s, r: r["avg_duration"]),
+        ),
+    ),
+)
+
+
 def tables(review: Review) -> dict[str, Table]:
     """Table name -> (Chinese header, rows). Names are the file names without ``.csv``."""
-    sessions: list[list[Any]] = []
-    roles: list[list[Any]] = []
-    tasks: list[list[Any]] = []
-    waits: list[list[Any]] = []
-    traps: list[list[Any]] = []
-    interventions: list[list[Any]] = []
-    path: list[list[Any]] = []
+    sessions = []
     for m in review.sessions:
         d = session_dict(m)
-        sid, team = d["id"], d["team"]
-        names = {r["role"]: r["name"] for r in d["roles"]}
-        kinds = [i["kind"] for i in d["interventions"]]
-        sessions.append(
-            [
-                sid,
-                m.scenario_id,
-                m.scenario_title,
-                team,
-                STATUS_NAMES.get(m.status, m.status),
-                m.ending_title,
-                d["score"],
-                *(d["score_parts"].get(p, 0) for p in PART_NAMES),
-                _when(m.started_at),
-                _when(m.ended_at),
-                d["duration"],
-                len(d["traps"]),
-                kinds.count("hint"),
-                kinds.count("skip"),
-                "；".join(f"{r['name']}={r['player']}" for r in d["roles"]),
-            ]
-        )
-        for r in d["roles"]:
-            roles.append(
-                [
-                    sid,
-                    team,
-                    r["role"],
-                    r["name"],
-                    r["player"],
-                    r["working"],
-                    r["locked"],
-                    r["waiting"],
-                    r["paused"],
-                    r["tasks_done"],
-                    r["traps"],
-                    sum(r["points"].values()),
-                ]
-            )
-        for t in d["tasks"]:
-            tasks.append(
-                [
-                    sid,
-                    team,
-                    t["task"],
-                    t["title"],
-                    names.get(t["role"], t["role"]),
-                    t["player"],
-                    t["opened"],
-                    t["completed"],
-                    t["duration"],
-                    t["outcome"],
-                    t["points"],
-                ]
-            )
-        for w in d["waits"]:
-            waits.append(
-                [
-                    sid,
-                    team,
-                    names.get(w["role"], w["role"]),
-                    w["task"],
-                    w["start"],
-                    w["end"],
-                    w["duration"],
-                    "、".join(names.get(b, b) for b in w["blockers"]),
-                    "、".join(w["missing"]),
-                    names.get(w["released_by"] or "", ""),
-                ]
-            )
-        for t in d["traps"]:
-            traps.append(
-                [
-                    sid,
-                    team,
-                    t["trap"],
-                    t["title"],
-                    names.get(t["role"], t["role"]),
-                    t["player"],
-                    t["task"],
-                    t["at"],
-                    t["penalty"],
-                    t["lockout_seconds"],
-                    t["explanation"],
-                    t["source"] or "",
-                ]
-            )
-        for i in d["interventions"]:
-            interventions.append(
-                [sid, team, i["kind"], i["at"], names.get(i["role"] or "", ""), i["detail"], i["duration"]]
-            )
-        for n, c in enumerate(d["critical_path"], start=1):
-            path.append(
-                [sid, team, n, c["task"], c["title"], names.get(c["role"], c["role"]), c["start"], c["end"]]
-            )
-    c = cohort_dict(review.cohort)
-    return {
-        "sessions": (
-            [
-                "会话",
-                "场景id",
-                "场景",
-                "队伍",
-                "状态",
-                "结局",
-                "得分",
-                *(f"得分-{name}" for name in PART_NAMES.values()),
-                "开始时间",
-                "结束时间",
-                "用时(秒)",
-                "陷阱数",
-                "提示数",
-                "跳过数",
-                "角色与玩家",
-            ],
-            sessions,
-        ),
-        "roles": (
-            [
-                "会话",
-                "队伍",
-                "角色id",
-                "角色",
-                "玩家",
-                "行动(秒)",
-                "锁定(秒)",
-                "等待(秒)",
-                "暂停(秒)",
-                "完成任务",
-                "陷阱数",
-                "个人得分",
-            ],
-            roles,
-        ),
-        "tasks": (
-            [
-                "会话",
-                "队伍",
-                "任务id",
-                "任务",
-                "角色",
-                "玩家",
-                "开始(秒)",
-                "完成(秒)",
-                "用时(秒)",
-                "结果",
-                "得分",
-            ],
-            tasks,
-        ),
-        "waits": (
-            [
-                "会话",
-                "队伍",
-                "等待的角色",
-                "等待的任务",
-                "开始(秒)",
-                "结束(秒)",
-                "时长(秒)",
-                "被谁阻塞",
-                "缺少的任务",
-                "解除者",
-            ],
-            waits,
-        ),
-        "traps": (
-            [
-                "会话",
-                "队伍",
-                "陷阱id",
-                "陷阱",
-                "角色",
-                "玩家",
-                "任务id",
-                "时间(秒)",
-                "扣分",
-                "锁定(秒)",
-                "历史讲解",
-                "出处",
-            ],
-            traps,
-        ),
-        "interventions": (["会话", "队伍", "类型", "时间(秒)", "角色", "内容", "时长(秒)"], interventions),
-        "critical_path": (
-            ["会话", "队伍", "序号", "任务id", "任务", "角色", "开始(秒)", "结束(秒)"],
-            path,
-        ),
-        "leaderboard": (
-            [
-                "名次",
-                "队伍",
-                "场次",
-                "完成场次",
-                "最高分",
-                "平均分",
-                "最快用时(秒)",
-                "平均用时(秒)",
-                "陷阱数",
-            ],
-            [
-                [
-                    r["rank"],
-                    r["team"],
-                    r["sessions"],
-                    r["ended"],
-                    r["best_score"],
-                    r["avg_score"],
-                    r["best_time"],
-                    r["avg_time"],
-                    r["traps"],
-                ]
-                for r in c["leaderboard"]
-            ],
-        ),
-        "players": (
-            ["名次", "玩家", "积分", "场次", "所在队伍", "陷阱数", "完成任务", "无失误场次", "荣誉"],
-            [
-                [
-                    p["rank"],
-                    p["player"],
-                    p["points"],
-                    p["sessions"],
-                    "、".join(p["teams"]),
-                    p["traps"],
-                    p["tasks_done"],
-                    p["perfect"],
-                    "、".join(p["badges"]),
-                ]
-                for p in c["players"]
-            ],
-        ),
-        "trap_rates": (
-            ["场景id", "陷阱id", "陷阱", "遇到场次", "落入场次", "落入率", "历史讲解"],
-            [
-                [t["scenario"], t["trap"], t["title"], t["exposed"], t["sprung"], t["rate"], t["explanation"]]
-                for t in c["trap_rates"]
-            ],
-        ),
-        "task_times": (
-            ["任务", "任务名", "完成次数", "平均用时(秒)"],
-            [[t["task"], t["title"], t["count"], t["mean"]] for t in c["task_times"]],
-        ),
-        "role_times": (
-            ["场景id", "角色id", "角色", "场次", "平均行动(秒)", "平均锁定(秒)", "平均等待(秒)"],
-            [
-                [r["scenario"], r["role"], r["name"], r["sessions"], r["working"], r["locked"], r["waiting"]]
-                for r in c["role_times"]
-            ],
-        ),
-        "endings": (
-            ["场景id", "结局id", "结局", "次数"],
-            [[e["scenario"], e["ending"], e["title"], e["count"]] for e in c["endings"]],
-        ),
-        "trend": (
-            ["日期", "场次", "平均分", "平均陷阱数", "平均用时(秒)"],
-            [
-                [p["date"], p["sessions"], p["avg_score"], p["avg_traps"], p["avg_duration"]]
-                for p in c["trend"]
-            ],
-        ),
-    }
+        sessions.append(_Session(m, d, {r["role"]: r["name"] for r in d["roles"]}))
+    src = _Source(sessions, cohort_dict(review.cohort))
+    out: dict[str, Table] = {}
+    for t in TABLES:
+        getters = [get for _, get in t.columns]
+        out[t.name] = ([h for h, _ in t.columns], [[get(s, r) for get in getters] for s, r in t.rows(src)])
+    return out
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (tab and CR too: some
+# programs strip them first); a number such as -5 or +1.5 is left as it is.
+_FORMULA_START = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def cell(value: Any) -> Any:
+    """What the CSV holds for ``value``: "" for None, a leading ``'`` before a would-be formula."""
+    if value is None:
+        return ""
+    if type(value) is str and value and value[0] in _FORMULA_START and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def csv_paths(out: Path, names: list[str]) -> dict[str, Path]:
@@ -317,7 +342,7 @@ def write_csv(review: Review, out: Path) -> list[Path]:
         # utf-8-sig writes the BOM Excel needs to read Chinese; \r\n line ends are csv's default.
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(["" if v is None else v for v in row] for row in rows)
+            writer.writerow([cell(h) for h in header])
+            writer.writerows([cell(v) for v in row] for row in rows)
         written.append(path)
     return written

@@ -22,7 +22,8 @@ from engine.present.labels import (
     seconds_left,
 )
 from engine.report import svg
-from engine.review.metrics import CohortMetrics, SessionMetrics
+from engine.review.cohort import CohortMetrics
+from engine.review.records import SessionMetrics
 from engine.review.selection import Review
 
 MAX_DEBRIEFS = 20

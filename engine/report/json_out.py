@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.review.metrics import CohortMetrics, PlayerRow, RoleMetrics, SessionMetrics
+from engine.review.cohort import CohortMetrics, PlayerRow
+from engine.review.records import RoleMetrics, SessionMetrics
 from engine.review.selection import Review
 
 FORMAT = "qingjing-report"

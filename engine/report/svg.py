@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.present.labels import format_duration
-from engine.review.metrics import SessionMetrics
+from engine.review.records import SessionMetrics
 
 COLORS = {
     "working": "#3f8f5f",

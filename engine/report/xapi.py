@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from engine.format.scenario import Scenario
 from engine.report.json_out import pretty_indent
-from engine.review.metrics import SessionMetrics
+from engine.review.records import SessionMetrics
 from engine.review.selection import Review
 
 XAPI_VERSION = "1.0.3"

@@ -5,31 +5,25 @@
 
 The game's review screens and the report formats (:mod:`engine.report`) both start here.
 
-The ``sessions`` table is used only as an index (which sessions match the filters); every figure
-is recomputed from the ``events`` rows by :mod:`engine.review.metrics`. One query reads the events of
-all selected sessions, and each distinct scenario text is parsed once.
+The store gives the matching sessions' whole logs (``Store.session_logs``) and the scenario texts
+they were played with; every figure is recomputed from the events by :mod:`engine.review.metrics`,
+and each distinct scenario text is parsed once. No SQL here: the store owns it.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from engine.format.loader import parse_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
-from engine.review.metrics import (
-    CohortMetrics,
-    PlayerRow,
-    SessionMetrics,
-    TeamRow,
-    cohort_metrics,
-    session_metrics,
-)
-from engine.store.db import OF_SESSION, SEQ_BITS, Store, StoreError, events_of_steps
+from engine.review.cohort import CohortMetrics, PlayerRow, TeamStanding, cohort_metrics
+from engine.review.metrics import session_metrics
+from engine.review.records import SessionMetrics
+from engine.store.db import Store, StoreError
+from engine.store.queries import SessionQuery
 
 
 @dataclass(frozen=True)
@@ -90,25 +84,14 @@ def _midnight(day: date) -> float:
     return datetime(day.year, day.month, day.day).timestamp()
 
 
-def _where(store: Store, filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    args: list[Any] = []
-    if filters.session:
-        clauses.append("s.id = ?")
-        args.append(store.session(filters.session).id)
-    if filters.scenario:
-        clauses.append("s.scenario_id = ?")
-        args.append(filters.scenario)
-    if filters.team:
-        clauses.append("s.team = ?")
-        args.append(filters.team)
-    if filters.since:
-        clauses.append("s.started_at >= ?")
-        args.append(_midnight(filters.since))
-    if filters.until:
-        clauses.append("s.started_at < ?")
-        args.append(_midnight(filters.until + timedelta(days=1)))
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+def _query(store: Store, filters: Filters) -> SessionQuery:
+    return SessionQuery(
+        session_id=store.session(filters.session).id if filters.session else None,
+        scenario_id=filters.scenario,
+        team=filters.team,
+        started_from=_midnight(filters.since) if filters.since else None,
+        started_before=_midnight(filters.until + timedelta(days=1)) if filters.until else None,
+    )
 
 
 def _scenarios(store: Store, hashes: set[str]) -> dict[str, Scenario]:
@@ -124,34 +107,16 @@ def _scenarios(store: Store, hashes: set[str]) -> dict[str, Scenario]:
 
 def load_review(store: Store, filters: Filters | None = None, now: float | None = None) -> Review:
     """Select sessions, replay each from its events, and aggregate the cohort."""
-    try:
-        return _load_review(store, filters or Filters(), now)
-    except sqlite3.Error as exc:
-        raise StoreError(f"读取数据库 {store.path} 失败（{exc}）；请稍后重试，或检查文件是否完好") from None
-
-
-def _load_review(store: Store, filters: Filters, now: float | None) -> Review:
-    where, args = _where(store, filters)
-    conn = store.conn
-    rows = conn.execute(f"SELECT s.id, s.scenario_hash FROM sessions s{where}", args).fetchall()
-    scenarios = _scenarios(store, {h for _, h in rows})
-    hash_of = dict(rows)
-    steps: dict[str, list[tuple[int, int, float, str]]] = {sid: [] for sid in hash_of}
-    cursor = conn.execute(
-        f"SELECT s.id, st.key - (s.number << {SEQ_BITS}), st.upto, st.at, st.events"
-        f" FROM sessions s JOIN steps st ON {OF_SESSION}{where} ORDER BY st.key",
-        args,
-    )
-    for sid, seq, upto, at, payload in cursor:
-        steps[sid].append((seq, upto, at, payload))
-    logs = {sid: events_of_steps(sid, rows) for sid, rows in steps.items()}
+    filters = filters or Filters()
+    logs = store.session_logs(_query(store, filters))
+    scenarios = _scenarios(store, {log.scenario_hash for log in logs})
     sessions = []
     notes = []
-    for sid, log in logs.items():
-        if not log:
+    for sid, scenario_hash, events in logs:
+        if not events:
             notes.append(f"会话 {sid} 没有事件记录，已跳过")
             continue
-        sessions.append(session_metrics(scenarios[hash_of[sid]], log, sid))
+        sessions.append(session_metrics(scenarios[scenario_hash], events, sid))
     sessions.sort(key=lambda m: (m.started_at, m.session_id))
     return Review(
         filters,
@@ -179,7 +144,7 @@ def debrief(store: Store, session_id: str) -> tuple[SessionMetrics, Scenario]:
     return m, review.scenario_of(m)
 
 
-def leaderboard(store: Store, filters: Filters | None = None) -> list[TeamRow]:
+def leaderboard(store: Store, filters: Filters | None = None) -> list[TeamStanding]:
     return load_review(store, filters).cohort.leaderboard
 
 

@@ -42,13 +42,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from engine.format.effects import EventKind
 from engine.format.model import FlagValue
 
 
 class Event(NamedTuple):
     """One fact of a session. A NamedTuple: cheap to build, and the rules build several per action."""
 
-    kind: str
+    kind: EventKind
     at: float
     data: dict[str, Any] = {}  # noqa: RUF012 - never mutated: events are facts
     role: str | None = None
@@ -299,10 +300,13 @@ def _session_abandoned(state: State, event: Event) -> None:
 
 
 def _audit_only(state: State, event: Event) -> None:
-    """hint_given, task_skipped, session_resumed: kept for the audit trail; no state change."""
+    """Kinds kept for the audit trail (AUDIT_ONLY): no state change."""
 
 
-_APPLY: dict[str, Callable[[State, Event], None]] = {
+AUDIT_ONLY: frozenset[EventKind] = frozenset({"hint_given", "task_skipped", "session_resumed"})
+
+
+_APPLY: dict[EventKind, Callable[[State, Event], None]] = {
     "session_started": _session_started,
     "role_assigned": _role_assigned,
     "task_opened": _task_opened,

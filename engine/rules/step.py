@@ -9,13 +9,15 @@ whom they wait for), and the first ending whose condition holds ends the session
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from engine.format.conditions import Input, Predicate, Unmet
+from engine.format.effects import EventKind
 from engine.format.model import FlagValue
 from engine.format.scenario import Scenario
+from engine.rules.changes import CHANGES, PLAN_INPUT
 from engine.rules.state import Event, RoleState, State, apply_event
 
 
@@ -111,29 +113,6 @@ def tasks_total(scenario: Scenario, state: State) -> int:
 # --- the decision ------------------------------------------------------------------------------
 
 
-# What each kind of event changes that a condition or a role's plan can depend on (see
-# conditions.inputs). A turn that changed none of it (a plain move to the next node) leaves the
-# team exactly as settled as it was; one that did re-tests only what reads a changed input.
-_PLAN: Input = ("plan",)  # tasks cancelled or activated: which task is next may change for anyone
-_SCORE: Input = ("score",)
-_TRAPS: Input = ("traps",)
-
-
-def _scored(keys: tuple[Input, ...], points: int) -> tuple[Input, ...]:
-    return (*keys, _SCORE) if points else keys
-
-
-_CHANGES: dict[str, Callable[[dict[str, Any]], tuple[Input, ...]]] = {
-    "choice_made": lambda d: (_SCORE,) if d["points"] else (),
-    "flag_set": lambda d: (("flag", d["flag"]),),
-    "trap_sprung": lambda d: _scored((("trap", d["trap"]), _TRAPS), d["penalty"]),
-    "task_completed": lambda d: _scored((("task", d["task"]),), d["points"]),
-    "task_cancelled": lambda d: (_PLAN,),
-    "task_activated": lambda d: (_PLAN,),
-    "team_event": lambda d: (("event", d["event"]),),
-}
-
-
 # Event's generated __new__ is a Python function; building the tuple directly skips it (the
 # rules build several events per action).
 _new_event = tuple.__new__
@@ -158,13 +137,13 @@ class _Turn:
         self.changed: list[Input] = []
         self.exhaustive = exhaustive
 
-    def emit(self, kind: str, role: str | None = None, **data: Any) -> None:
+    def emit(self, kind: EventKind, role: str | None = None, **data: Any) -> None:
         if role is not None:
             data["role"] = role
         event = _new_event(Event, (kind, self.now, data, role))
         apply_event(self.state, event)
         self.events.append(event)
-        changes = _CHANGES.get(kind)
+        changes = CHANGES.get(kind)
         if changes is not None:
             self.changed.extend(changes(data))
 
@@ -221,7 +200,7 @@ class _Turn:
                 for key in changed[mark:]:
                     dirty.update(watch.get(key, ()))
         inputs = set(changed)
-        replan = everything or _PLAN in inputs
+        replan = everything or PLAN_INPUT in inputs
         role_inputs = s.role_inputs
         idle = [
             (role_id, rs)

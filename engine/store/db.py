@@ -4,6 +4,9 @@
       StoreConflict            -- another writer appended to the same session first.
       SessionIdTaken           -- a new session's id is already taken (the caller retries).
 
+The step row's layout is in :mod:`engine.store.steps`, the migration history in
+:mod:`engine.store.migrations` and the reports' reads in :mod:`engine.store.queries`.
+
 A *step* is one acknowledged action (see :mod:`engine.store.steps` for its row). One row per
 action keeps the hot path one INSERT, a single statement and so its own atomic transaction:
 about the cost of a bare one-row commit (see bench/). The session list reads its summary from
@@ -33,6 +36,7 @@ from engine.rules.state import Event, State
 from engine.store.errors import SessionIdTaken, StoreConflict, StoreError
 from engine.store.migrations import MIGRATIONS, migration
 from engine.store.place import BUSY_TIMEOUT, Place, connect, examine, explain
+from engine.store.queries import LogReads
 from engine.store.steps import (
     INSERT_STEP,
     OF_SESSION,
@@ -132,7 +136,7 @@ def identify(db: sqlite_utils.Database, path: Path) -> int:
     return version
 
 
-class Store:
+class Store(LogReads):
     """An opened store file. Use one per process; SQLite serialises writers across processes.
 
     ``readonly=True`` opens it for reading only, even where it could be written (a read-only

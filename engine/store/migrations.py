@@ -1,24 +1,26 @@
 """The store's one migration history: each step brings a file from ``version - 1`` to ``version``.
 
-Steps are registered with :func:`migration` and run by ``Store`` in one transaction, in order,
-under the write lock; a failing step leaves the file exactly as it was. A step is written once
-and then only ever read: the schema a released version wrote must keep opening.
-
     v1  scenarios, sessions (with a summary updated per action), players, events (one row each)
     v2  steps: one row per action; the session list reads each session's last step
     v3  the web host's teams and seats (moved from its own web_* tables); each session records
         the rules and program version that decided it
+
+A migration is frozen the day it ships: it reads and writes only the layouts of its two
+versions, with its own copies of what it needs, and never imports the live rules or the live
+row layout. Otherwise changing the rules (or the step row) would silently change what an old
+file migrates to. The store runs them in order, in one transaction (``Store._migrate``), under
+the write lock; a failing step leaves the file exactly as it was.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 import sqlite_utils
 
-from engine.rules.state import Event, State, apply_event
 from engine.store.errors import StoreError
-from engine.store.steps import INSERT_STEP, decode_json, step_row
 
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: dict[int, Migration] = {}
@@ -76,6 +78,49 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     db.table("sessions").create_index(["started_at"])
 
 
+# --- v2: one row per action -------------------------------------------------------------------
+# Frozen copies: the v2 step row, and how a v1 log's events moved a session's summary (status,
+# score, ending) when v2 shipped. A v1 file holds only the event kinds of that time.
+
+_V2_SEQ_BITS = 32
+_V2_INSERT = "INSERT INTO steps (key, upto, at, status, score, ending, events) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_V2_STATUS = {
+    "session_started": "active",
+    "ending_reached": "ended",
+    "session_stuck": "stuck",
+    "session_paused": "paused",
+    "session_unpaused": "active",
+    "session_abandoned": "abandoned",
+}
+# The data field whose value an event adds to (or, for traps, takes off) the score.
+_V2_POINTS = {
+    "session_started": ("score", 1),
+    "choice_made": ("points", 1),
+    "trap_sprung": ("penalty", -1),
+    "task_completed": ("points", 1),
+    "ending_reached": ("bonus", 1),
+}
+
+
+class _Summary:
+    """A session's status, score and ending after each event of a v1 log (as the v2 rules folded)."""
+
+    def __init__(self) -> None:
+        self.status, self.score, self.ending = "new", 0, None
+
+    def apply(self, kind: str, data: dict[str, Any]) -> None:
+        self.status = _V2_STATUS.get(kind, self.status)
+        if kind == "ending_reached":
+            self.ending = data["ending"]
+        points = _V2_POINTS.get(kind)
+        if points is not None and data[points[0]]:
+            self.score += points[1] * data[points[0]]
+
+
+def _v2_encode(pairs: list[tuple[str, Any]]) -> str:
+    return json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+
+
 @migration(2)
 def _steps_v2(db: sqlite_utils.Database) -> None:
     """One row per action instead of one per event, and no per-action summary update.
@@ -100,21 +145,25 @@ def _steps_v2(db: sqlite_utils.Database) -> None:
         rows = conn.execute(
             "SELECT seq, at, kind, role, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
         ).fetchall()
-        state, batch, steps = State(), [], []
-        for i, (seq, at, kind, role, data) in enumerate(rows):
+        summary = _Summary()
+        batch: list[tuple[str, Any]] = []
+        steps = []
+        for i, (seq, at, kind, _role, data) in enumerate(rows):
             try:
-                event = Event(kind, at, decode_json(data), role)
-            except ValueError:
+                decoded = json.loads(data)
+                summary.apply(kind, decoded)
+            except (ValueError, KeyError, TypeError):
                 raise StoreError(
                     f"会话 {session_id} 的第 {seq} 条事件无法读取，数据格式无法升级；文件没有改动。"
                     "请备份该文件后联系维护者，或用 --db 指定新文件"
                 ) from None
-            apply_event(state, event)
-            batch.append(event)
+            batch.append((kind, decoded))
             if i + 1 == len(rows) or rows[i + 1][1] != at:
-                steps.append(step_row(number, seq - len(batch) + 1, batch, state))
+                first = seq - len(batch) + 1
+                key = number << _V2_SEQ_BITS | first
+                steps.append((key, seq, at, summary.status, summary.score, summary.ending, _v2_encode(batch)))
                 batch = []
-        conn.executemany(INSERT_STEP, steps)
+        conn.executemany(_V2_INSERT, steps)
     conn.execute("DROP TABLE events")
     for column in ("status", "score", "ending", "updated_at", "ended_at", "events"):
         conn.execute(f"ALTER TABLE sessions DROP COLUMN {column}")

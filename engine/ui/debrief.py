@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine.format.scenario import Scenario
 from engine.present.labels import INTERVENTION_NAMES, format_duration, score_parts, seconds_left
-from engine.review.metrics import SessionMetrics
+from engine.review.records import SessionMetrics
 from engine.ui import theme as th
 from engine.ui.datagrid import Page
 from engine.ui.theme import Theme

@@ -36,7 +36,7 @@ from engine.web import messages as m
 from engine.web import organizer, seating
 from engine.web.access import GUESSES, JOINS, AddressLimits, new_code, origin_allowed
 from engine.web.payloads import notes, phone_play, team_public
-from engine.web.roster import RECENT_ACTIONS, Client, Listener, Refused, Seat, Team, TooManyTries, error
+from engine.web.roster import RECENT_ACTIONS, Client, HubRefusal, Listener, Seat, Team, TooManyTries, error
 
 __all__ = ["Client", "Hub", "Listener", "Seat", "Team", "TooManyTries"]
 
@@ -135,7 +135,7 @@ class Hub:
         """Apply one message from ``client``; returns the reply for that connection."""
         try:
             return self._handle(client, msg)
-        except Refused as no:
+        except HubRefusal as no:
             return error(no.code, no.text, getattr(msg, "aid", ""))
         except StoreError as exc:  # a seat or team row could not be written
             return error("store", f"保存失败：{exc}", getattr(msg, "aid", ""))

@@ -20,7 +20,7 @@ from engine.store.db import SessionIdTaken
 from engine.web import messages as m
 from engine.web import seating
 from engine.web.payloads import notes
-from engine.web.roster import Client, Refused, Team, error
+from engine.web.roster import Client, HubRefusal, Team, error
 
 if TYPE_CHECKING:
     from engine.web.hub import Hub
@@ -49,7 +49,7 @@ def login(hub: Hub, client: Client, msg: m.Host) -> dict[str, Any]:
     """The dashboard's first message: the organizer's secret (guesses count like wrong codes)."""
     try:
         seating.check_guessing(hub, client.address)
-    except Refused:
+    except HubRefusal:
         seating.strike(client)
         raise
     if not secret_matches(msg.secret, hub.secret):

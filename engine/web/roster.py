@@ -28,7 +28,7 @@ class TooManyTries(Exception):
     """The connection guessed too many join codes; the server closes it."""
 
 
-class Refused(Exception):
+class HubRefusal(Exception):
     """A request the hub turns down; ``code`` and the Chinese ``text`` go back to the client."""
 
     def __init__(self, code: str, text: str) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from engine.store.hosting import HostSeat
 from engine.web import messages as m
 from engine.web.access import new_token, token_hash
-from engine.web.roster import MAX_BAD_CODES, MAX_SEATS, Client, Refused, Seat, Team, TooManyTries, error
+from engine.web.roster import MAX_BAD_CODES, MAX_SEATS, Client, HubRefusal, Seat, Team, TooManyTries, error
 
 if TYPE_CHECKING:
     from engine.web.hub import Hub
@@ -24,7 +24,7 @@ def check_guessing(hub: Hub, address: str) -> None:
     """Refuse an address that guessed too many codes or secrets lately."""
     if not hub.guesses.allowed(address, hub.clock.now()):
         wait = hub.guesses.wait(address, hub.clock.now())
-        raise Refused("slow_down", f"尝试的队伍码或口令错误太多次；请 {wait} 秒后再试")
+        raise HubRefusal("slow_down", f"尝试的队伍码或口令错误太多次；请 {wait} 秒后再试")
 
 
 def missed(hub: Hub, address: str) -> None:
@@ -44,7 +44,7 @@ def lookup(hub: Hub, address: str, code: str) -> Team | None:
 def _team_by_code(hub: Hub, client: Client, code: str) -> Team | None:
     try:
         team = lookup(hub, client.address, code)
-    except Refused:
+    except HubRefusal:
         strike(client)  # still guessing while refused: the connection is dropped all the same
         raise
     if team is None:
@@ -75,13 +75,13 @@ def peek(hub: Hub, client: Client, msg: m.Peek) -> dict[str, Any]:
 def join(hub: Hub, client: Client, msg: m.Join) -> dict[str, Any]:
     if client.seat is not None and client.team is not None:
         # one connection, one seat: a script must not take a whole team's roles
-        raise Refused(
+        raise HubRefusal(
             "already_joined",
             f"这台手机已经以 “{client.seat.name}” 加入了{client.team.row.name}；每台手机只占一个座位",
         )
     now = hub.clock.now()
     if not hub.joins.allowed(client.address, now):
-        raise Refused("slow_down", f"加入太频繁了；请 {hub.joins.wait(client.address, now)} 秒后再试")
+        raise HubRefusal("slow_down", f"加入太频繁了；请 {hub.joins.wait(client.address, now)} 秒后再试")
     team = _team_by_code(hub, client, msg.code)
     if team is None or team.scenario is None:
         return error("bad_code", "没有这个队伍码；请重新扫描大屏上的二维码")

@@ -35,7 +35,7 @@ from engine.format.catalog import package_path
 from engine.web import messages
 from engine.web.guard import peer_address
 from engine.web.hub import Client, Hub, TooManyTries
-from engine.web.roster import Refused
+from engine.web.roster import HubRefusal
 
 # importlib.resources, so a wheel, a zip or a standalone build serves the same files
 STATIC = package_path("engine.web", "static")
@@ -110,7 +110,7 @@ def qr_svg(url: str) -> str:
     return buf.getvalue().decode("utf-8")
 
 
-def _slow_down(no: Refused) -> Response:
+def _slow_down(no: HubRefusal) -> Response:
     return PlainTextResponse(no.text, status_code=429, headers={"Retry-After": "30", **HEADERS})
 
 
@@ -123,7 +123,7 @@ def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
     async def phone(request: Request) -> Response:
         try:  # the page itself is the same for every code; guessing through it still counts
             hub.lookup(peer_address(request.client), str(request.path_params["code"]))
-        except Refused as no:
+        except HubRefusal as no:
             return _slow_down(no)
         return _page("phone.html")
 
@@ -133,7 +133,7 @@ def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
     async def qr(request: Request) -> Response:
         try:
             team = hub.lookup(peer_address(request.client), str(request.path_params["code"]))
-        except Refused as no:
+        except HubRefusal as no:
             return _slow_down(no)
         if team is None:
             return PlainTextResponse("没有这个队伍码", status_code=404)

@@ -31,7 +31,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 @run
 def main(args: argparse.Namespace) -> int:
-    from engine.studio.server import serve_studio
+    from engine.studio.webapp import serve_studio
 
     if not 0 <= args.port <= 65535:
         raise CommandError("--port 应在 0 到 65535 之间")

@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 from engine.ui.scene import Scene
 from engine.ui.scenes.choose import ChooseScene
+from engine.ui.scenes.finish import ResultsScene
 from engine.ui.scenes.host import HostScene
 from engine.ui.scenes.play import PlayScene
-from engine.ui.scenes.results import ResultsScene
 from engine.ui.scenes.review import ReviewScene
 from engine.ui.scenes.setup import SetupScene
 from engine.ui.scenes.title import TitleScene

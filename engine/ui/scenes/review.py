@@ -21,7 +21,8 @@ from engine.present.labels import (
     format_duration,
 )
 from engine.present.timeline import timeline
-from engine.review.metrics import PlayerRow, SessionMetrics, TeamRow
+from engine.review.cohort import PlayerRow, TeamStanding
+from engine.review.records import SessionMetrics
 from engine.review.selection import Filters, Review, load_review
 from engine.store.db import StoreError
 from engine.ui import theme as th
@@ -67,7 +68,7 @@ def session_row(m: SessionMetrics) -> tuple[str, ...]:
     )
 
 
-def board_row(rank: int, r: TeamRow) -> tuple[str, ...]:
+def board_row(rank: int, r: TeamStanding) -> tuple[str, ...]:
     best = format_duration(r.best_time) if r.best_time is not None else "—"
     return (
         str(rank),
