@@ -372,7 +372,11 @@ def csv_paths(out: Path, names: list[str]) -> dict[str, Path]:
 
 
 def write_csv(review: Review, out: Path) -> list[Path]:
-    data = tables(review)
+    return write_tables(tables(review), out)
+
+
+def write_tables(data: dict[str, Table], out: Path) -> list[Path]:
+    """Each table as its own CSV (see :func:`csv_paths`), every cell through :func:`cell`."""
     paths = csv_paths(out, list(data))
     written = []
     for name, (header, rows) in data.items():
