@@ -110,7 +110,9 @@ def test_honor_wall_is_fair_across_roles(tutorial) -> None:  # type: ignore[no-u
     weaker_lida = next(
         m
         for m in sessions
-        if m.roles["lida"].opportunity > m.roles["lida"].own_points > perfect_lihanjun.roles["lihanjun"].own_points
+        if m.roles["lida"].opportunity
+        > m.roles["lida"].own_points
+        > perfect_lihanjun.roles["lihanjun"].own_points
     )
     a = {"lihanjun": "王短", "lida": "甲", "wanghuiwu": "乙"}
     b = {"lihanjun": "丙", "lida": "李长", "wanghuiwu": "丁"}
@@ -126,4 +128,6 @@ def test_honor_wall_is_fair_across_roles(tutorial) -> None:  # type: ignore[no-u
     assert wall.index("王短") < wall.index("李长")
     short = next(p for p in players if p.player == "王短")
     assert short.rate == 1.0 and short.opportunity == 10
-    assert cohort_metrics([perfect_lihanjun, weaker_lida], {tutorial.hash: tutorial}).honor_wall[0].rate == 1.0
+    assert (
+        cohort_metrics([perfect_lihanjun, weaker_lida], {tutorial.hash: tutorial}).honor_wall[0].rate == 1.0
+    )
