@@ -20,7 +20,7 @@ from engine.present.labels import (
     seconds_left,
 )
 from engine.report import html_learning, svg
-from engine.report.html_parts import CSS, cards, dur, esc, table, when
+from engine.report.html_parts import cards, dur, esc, head, table, when, write_page
 from engine.review.cohort import CohortMetrics
 from engine.review.records import SessionMetrics
 from engine.review.selection import Review
@@ -269,18 +269,14 @@ def _debriefed(review: Review) -> list[SessionMetrics]:
     return list(reversed(review.sessions))[:MAX_DEBRIEFS]
 
 
-def render(review: Review) -> str:
+def page(review: Review) -> list[str]:
     single = len(review.sessions) == 1
-    title = "复盘报告" if single else "学习情况报告"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-Hans"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>情景 · {title}</title><style>{CSS}</style></head><body>",
-        f"<h1>情景 · {title}</h1>",
-        f'<p class="meta">范围：{esc(review.filters.describe())} · 共 {len(review.sessions)} 场 · '
-        f"生成于 {when(review.generated_at)}</p>",
-    ]
+    parts = head(
+        "复盘报告" if single else "学习情况报告",
+        review.filters.describe(),
+        len(review.sessions),
+        review.generated_at,
+    )
     parts.extend(f'<p class="note">{esc(n)}</p>' for n in review.notes)
     if not review.sessions:
         parts.append("<p>没有符合条件的会话。</p>")
@@ -291,11 +287,12 @@ def render(review: Review) -> str:
                 f'<p class="note">以下为最近 {MAX_DEBRIEFS} 场的复盘；其他会话请用 --session 单独生成。</p>'
             )
     parts.extend(debrief(m, review) for m in _debriefed(review))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return parts
+
+
+def render(review: Review) -> str:
+    return "\n".join([*page(review), "</body></html>"])
 
 
 def write_html(review: Review, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(review), encoding="utf-8")
-    return [out]
+    return write_page(page(review), out)

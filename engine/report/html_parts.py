@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 from engine.present.labels import format_duration
 
@@ -76,3 +77,22 @@ def when(ts: float) -> str:
 
 def dur(seconds: float | None) -> str:
     return "—" if seconds is None else format_duration(seconds)
+
+
+def head(title: str, scope: str, sessions: int, generated_at: float) -> list[str]:
+    """A report page's opening: the document head with the style sheet, its title and its scope."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="zh-Hans"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>情景 · {esc(title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>情景 · {esc(title)}</h1>",
+        f'<p class="meta">范围：{esc(scope)} · 共 {sessions} 场 · 生成于 {when(generated_at)}</p>',
+    ]
+
+
+def write_page(parts: list[str], out: Path) -> list[Path]:
+    """Close the page and write it (UTF-8)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join([*parts, "</body></html>"]), encoding="utf-8")
+    return [out]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.report.csv_out import write_tables
-from engine.report.html_parts import CSS, cards, esc, table, when
+from engine.report.html_parts import cards, esc, head, table, write_page
 from engine.report.json_out import iso, share
 from engine.review.attendance import MemberReport, MemberRow
 
@@ -101,7 +101,7 @@ def _plain(value: object) -> object:
     return "" if value is None else value
 
 
-def render(report: MemberReport) -> str:
+def page(report: MemberReport) -> list[str]:
     review = report.review
     doc = report_dict(report)
     learned = [r for r in report.attended if r.pre_answered or r.post_answered]
@@ -111,25 +111,19 @@ def render(report: MemberReport) -> str:
         "课后答对率": _pct,
         "提升(题)": lambda v: "—" if v is None else f"{v:+d}",
     }
-    head = [h for h, _ in COLUMNS if h not in ("编号", "个人得分", "角色满分")]
+    shown_columns = [h for h, _ in COLUMNS if h not in ("编号", "个人得分", "角色满分")]
     getters = dict(COLUMNS)
 
     def cells(r: dict[str, Any]) -> list[object]:
-        return [show.get(h, _plain)(getters[h](r)) for h in head]
+        return [show.get(h, _plain)(getters[h](r)) for h in shown_columns]
 
     numeric = {
         i
-        for i, h in enumerate(head)
+        for i, h in enumerate(shown_columns)
         if h in ("参加场次", "积分", "得分率", "陷阱数", "课前答对率", "课后答对率", "提升(题)")
     }
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-Hans"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>情景 · 成员学习情况</title><style>{CSS}</style></head><body>",
-        "<h1>情景 · 成员学习情况</h1>",
-        f'<p class="meta">范围：{esc(review.filters.describe())} · 共 {len(review.sessions)} 场 · '
-        f"生成于 {when(review.generated_at)}</p>",
+        *head("成员学习情况", review.filters.describe(), len(review.sessions), review.generated_at),
         cards(
             [
                 ("名册人数", str(report.members)),
@@ -144,7 +138,7 @@ def render(report: MemberReport) -> str:
         "提升 = 课后比课前多答对的题数（只计两次都作答的场次）。</p>",
     ]
     if doc["members"]:
-        parts.append(table(head, [cells(r) for r in doc["members"]], numeric))
+        parts.append(table(shown_columns, [cells(r) for r in doc["members"]], numeric))
     else:
         parts.append(
             '<p class="note">这段时间没有名册成员参加（组队时选名册里的名字，成绩才会记在成员名下）。</p>'
@@ -164,14 +158,15 @@ def render(report: MemberReport) -> str:
         parts.append(
             f'<p class="note">另有不在名册上的玩家：{esc("、".join(report.guests))}（访客，或名字与名册不一致）。</p>'
         )
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return parts
+
+
+def render(report: MemberReport) -> str:
+    return "\n".join([*page(report), "</body></html>"])
 
 
 def write_members_html(report: MemberReport, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(report), encoding="utf-8")
-    return [out]
+    return write_page(page(report), out)
 
 
 def write_member_report(report: MemberReport, fmt: str, out: Path) -> list[Path]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.review.learning import PlayerLearning, rate_of
+from engine.review.learning import PlayerLearning, Rates
 from engine.review.selection import Review
 from engine.store.members import Member, display_names
 
 
 @dataclass
-class MemberRow:
+class MemberRow(Rates):
     member: Member
     shown: str  # the display name players pick
     sessions: int = 0
@@ -38,14 +38,6 @@ class MemberRow:
     @property
     def rate(self) -> float | None:
         return self.own_points / self.opportunity if self.opportunity > 0 else None
-
-    @property
-    def pre_rate(self) -> float | None:
-        return rate_of(self.pre_right, self.pre_answered)
-
-    @property
-    def post_rate(self) -> float | None:
-        return rate_of(self.post_right, self.post_answered)
 
     def add_learning(self, p: PlayerLearning) -> None:
         self.pre_answered += p.pre_answered

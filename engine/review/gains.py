@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.review.learning import ItemLearning, PlayerLearning, normalized_change, rate_of
+from engine.review.learning import ItemLearning, PlayerLearning, Rates, normalized_change
 
 if TYPE_CHECKING:
     from engine.review.cohort import TrapRate
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class CohortLearning:
+class CohortLearning(Rates):
     """The knowledge check over many sessions."""
 
     sessions_answered: int  # sessions in which some phase was answered
@@ -36,14 +36,6 @@ class CohortLearning:
     post_right: int
     items: list[ItemLearning]  # most needing attention first
     players: list[PlayerLearning]  # by gain, then name
-
-    @property
-    def pre_rate(self) -> float | None:
-        return rate_of(self.pre_right, self.pre_answered)
-
-    @property
-    def post_rate(self) -> float | None:
-        return rate_of(self.post_right, self.post_answered)
 
     @property
     def gain(self) -> float | None:

@@ -58,6 +58,24 @@ def rate_of(right: int, answered: int) -> float | None:
     return right / answered if answered else None
 
 
+class Rates:
+    """The share right of the answers given before and after play (None: nobody answered), for
+    every record that counts answers."""
+
+    pre_answered: int
+    pre_right: int
+    post_answered: int
+    post_right: int
+
+    @property
+    def pre_rate(self) -> float | None:
+        return rate_of(self.pre_right, self.pre_answered)
+
+    @property
+    def post_rate(self) -> float | None:
+        return rate_of(self.post_right, self.post_answered)
+
+
 @dataclass(frozen=True)
 class QuizItemInfo:
     """One item of a scenario's quiz, as far as the reports need it."""
@@ -106,7 +124,7 @@ class QuizAnswer:
 
 
 @dataclass(frozen=True)
-class PlayerLearning:
+class PlayerLearning(Rates):
     """One player's check in one session (or summed over sessions). ``*_correct`` is None when the
     player answered nothing in that phase: not asked is not zero."""
 
@@ -132,17 +150,9 @@ class PlayerLearning:
         pre, post = self.pre_correct, self.post_correct
         return None if pre is None or post is None else post - pre
 
-    @property
-    def pre_rate(self) -> float | None:
-        return rate_of(self.pre_right, self.pre_answered)
-
-    @property
-    def post_rate(self) -> float | None:
-        return rate_of(self.post_right, self.post_answered)
-
 
 @dataclass(frozen=True)
-class ItemLearning:
+class ItemLearning(Rates):
     """One quiz item over a session or a cohort: answers before and after, and its trap in play."""
 
     scenario_id: str
@@ -156,14 +166,6 @@ class ItemLearning:
     post_right: int
     trap_exposed: int  # sessions in which some role reached the trap's choice
     trap_sprung: int  # ... and in which it was sprung
-
-    @property
-    def pre_rate(self) -> float | None:
-        return rate_of(self.pre_right, self.pre_answered)
-
-    @property
-    def post_rate(self) -> float | None:
-        return rate_of(self.post_right, self.post_answered)
 
     @property
     def gain(self) -> float | None:
