@@ -62,6 +62,13 @@ def test_unicode_text_tab_separated(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_title_above_the_header_is_skipped(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    text = "第一党支部党员名册,,\n2024年7月,,\n" + ROSTER
+    assert run("roster", "import", roster(tmp_path, text.encode("gbk")), "--db", db) == 0
+    assert len(Store(db).members()) == 5
+
+
 def test_importing_again_updates_instead_of_doubling(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,7 +104,7 @@ def test_a_bad_file_is_refused_whole_with_positions(
     ("data", "message"),
     [
         (b"name,branch\n", "表头下面没有成员"),
-        ("名,支部\n张三,一\n".encode(), "1:1: 错误：找不到“姓名”列（表头是：名、支部）"),
+        ("名,支部\n张三,一\n".encode(), "1:1: 错误：找不到“姓名”列（第一行是：名、支部）"),
         (b"", "文件是空的"),
         (b"\x81\x30\xff\xfe\x00\x00\xc0", "无法识别这个文件的文字编码"),
     ],

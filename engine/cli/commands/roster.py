@@ -1,8 +1,9 @@
 """``roster``: the organization's members: import them from a spreadsheet, list them.
 
 ``roster import FILE.csv`` reads a table with a header row: 姓名 (required), 支部 and 编号
-(optional). Excel's "CSV UTF-8" (with BOM), plain UTF-8, the GBK that Chinese Excel writes by
-default and Excel's "Unicode text" (UTF-16, tab-separated) all read. A file with any problem is
+(optional); a title or two above the header row is skipped. Excel's "CSV UTF-8" (with BOM),
+plain UTF-8, the GBK that Chinese Excel writes by default and Excel's "Unicode text" (UTF-16,
+tab-separated) all read. A file with any problem is
 refused whole, each problem at ``FILE:LINE:COLUMN``; importing again updates members (found by
 编号, or by 姓名 and 支部) instead of adding them twice.
 """
@@ -30,6 +31,7 @@ COLUMNS = {
 MAX_FIELD = 40
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PROBLEMS = 20
+HEADER_WITHIN = 5  # rows a sheet's title may take above the header
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -104,19 +106,19 @@ def parse_roster(text: str, path: str) -> list[NewMember]:
     seen_number: dict[str, int] = {}
     seen_name: dict[tuple[str, str], int] = {}
     cols: dict[str, int | None] = {}
+    above: list[tuple[int, list[str]]] = []  # rows before the header (a sheet's title, a date)
     for record in reader:
         line = reader.line_num
         if not any(c.strip() for c in record):
             continue
         if header is None:
-            header, header_line = record, line
             cols = {key: _column(record, key) for key in COLUMNS}
-            if cols["name"] is None:
-                found = "、".join(normal(h) for h in record if normal(h)) or "（空）"
-                raise CommandError(
-                    f"{path}:{line}:1: 错误：找不到“姓名”列（表头是：{found}）；"
-                    "第一行应是表头，如：姓名,支部,编号"
-                )
+            if cols["name"] is not None:
+                header, header_line = record, line
+            elif len(above) < HEADER_WITHIN:
+                above.append((line, record))
+            else:
+                break
             continue
 
         name, name_col = _cell(record, cols["name"])
@@ -147,7 +149,13 @@ def parse_roster(text: str, path: str) -> list[NewMember]:
             seen_number.setdefault(number, line)
         seen_name.setdefault((name, branch), line)
         rows.append(NewMember(name, branch, number))
-    if header is None or (not rows and not problems):
+    if header is None:
+        line, record = above[0]
+        found = "、".join(normal(h) for h in record if normal(h)) or "（空）"
+        raise CommandError(
+            f"{path}:{line}:1: 错误：找不到“姓名”列（第一行是：{found}）；表头应写明各列，如：姓名,支部,编号"
+        )
+    if not rows and not problems:
         raise CommandError(f"{path}:{header_line or 1}:1: 错误：表头下面没有成员")
     if problems:
         more = len(problems) - MAX_PROBLEMS
