@@ -151,6 +151,6 @@ def test_before_after_chart_in_a_browser(db: Path, tmp_path: Path) -> None:
         )
         browser.close()
     assert len(widths) == 2 * len(QUIZ)
-    chair = widths[0:2]  # the first item is the one to teach: q_date, 1/6 before, 0 after
-    assert chair[0][0] == "pre" and chair[0][1] > 0 and chair[1][1] < 1
+    first = widths[0:2]  # the first item is the one to teach: q_date, 1/6 before, 0 after
+    assert first[0][0] == "pre" and first[0][1] > 0 and first[1][1] < 1
     assert (tmp_path / "chart.png").stat().st_size > 5_000
