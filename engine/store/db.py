@@ -5,7 +5,8 @@
       SessionIdTaken           -- a new session's id is already taken (the caller retries).
 
 The step row's layout is in :mod:`engine.store.steps`, the migration history in
-:mod:`engine.store.migrations` and the reports' reads in :mod:`engine.store.queries`.
+:mod:`engine.store.migrations`, the reports' reads in :mod:`engine.store.queries` and the roster
+in :mod:`engine.store.members`.
 
 A *step* is one acknowledged action (see :mod:`engine.store.steps` for its row). One row per
 action keeps the hot path one INSERT, a single statement and so its own atomic transaction:
@@ -34,6 +35,7 @@ import sqlite_utils
 
 from engine.rules.state import Event, State
 from engine.store.errors import SessionIdTaken, StoreConflict, StoreError
+from engine.store.members import MemberTables
 from engine.store.migrations import MIGRATIONS, migration
 from engine.store.place import BUSY_TIMEOUT, Place, connect, examine, explain
 from engine.store.queries import LogReads
@@ -66,7 +68,7 @@ __all__ = [
     "migration",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_ID = "qingjing"
 ENV_DB = "QINGJING_DB"
 # The session list: fixed facts from `sessions`, the rest from each session's last step.
@@ -136,7 +138,7 @@ def identify(db: sqlite_utils.Database, path: Path) -> int:
     return version
 
 
-class Store(LogReads):
+class Store(LogReads, MemberTables):
     """An opened store file. Use one per process; SQLite serialises writers across processes.
 
     ``readonly=True`` opens it for reading only, even where it could be written (a read-only
