@@ -11,12 +11,19 @@ import time
 from pathlib import Path
 
 import pytest
+from text_script import lines
 
+from engine.format.loader import load_scenario
 from engine.rules.state import fold
 from engine.session.live import Session
 from engine.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+TUTORIAL = load_scenario(ROOT / "scenarios" / "tutorial.yaml")
+ASSIGNMENT = {"lida": "张三", "wanghuiwu": "李四", "lihanjun": "王五"}
+SEED = 5
+# 李达 right, 王会悟 into the team-wide trap, then the rest right (choices as written)
+MOVES = lines(TUTORIAL, SEED, ASSIGNMENT, [(1, 0), (2, 1), *[(None, 0)] * 5])
 
 
 def read_until(proc: subprocess.Popen[bytes], marker: str, timeout: float = 30.0) -> str:
@@ -54,6 +61,9 @@ def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> Non
             "--db",
             str(db),
             "--simulated-clock",
+            "--seed",
+            str(SEED),
+            "--no-quiz",
         ],
         cwd=ROOT,
         stdin=subprocess.PIPE,
@@ -62,10 +72,10 @@ def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> Non
     )
     assert proc.stdin is not None
     read_until(proc, "h 帮助：")
-    proc.stdin.write(b"1 1\n")
+    proc.stdin.write(f"{MOVES[0]}\n".encode())
     proc.stdin.flush()
     read_until(proc, "✓ 李达 完成《致信各地》")
-    proc.stdin.write(b"2 2\n")  # the team-wide trap: flag + remedial task
+    proc.stdin.write(f"{MOVES[1]}\n".encode())  # the team-wide trap: flag + remedial task
     proc.stdin.flush()
     read_until(proc, "⚠ 陷阱 · 王会悟：全住进会场")
     os.kill(proc.pid, signal.SIGKILL)
@@ -88,7 +98,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> Non
     done = subprocess.run(
         [sys.executable, "play.py", "resume", row.id, "--db", str(db), "--simulated-clock"],
         cwd=ROOT,
-        input="1\n1\n1\n1\n1\n1\n",
+        input="".join(line + "\n" for line in MOVES[2:]),
         capture_output=True,
         text=True,
         timeout=60,

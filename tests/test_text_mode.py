@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from text_script import lines
 
+from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
 from engine.session.clock import ManualClock
 from engine.session.live import Session
@@ -17,25 +19,34 @@ from engine.terminal.console import play
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = "lida=张三,wanghuiwu=李四,lihanjun=王五"
+ASSIGNMENT = {"lida": "张三", "wanghuiwu": "李四", "lihanjun": "王五"}
+SEED = 11  # the order options are shown in (--seed): the scripts press that order's numbers
+TUTORIAL = load_scenario(ROOT / "scenarios" / "tutorial.yaml")
 
-# Role numbers follow the scenario's role order: 1 李达, 2 王会悟, 3 李汉俊.
-PERFECT = ["1 1", "2 1", "1", "1", "1", "1"]
-WITH_TRAPS = [
-    "9 9",  # invalid: asked again
-    "hello",  # invalid: asked again
-    "3 1",  # 李汉俊 is waiting: refused with whom he waits for
-    "1 2",  # trap: step back
-    "1 1",
-    "2 2",  # team-wide trap: flag + remedial task
-    "1",  # remedial: 分批转移
-    "2",  # 7月1日: penalty
-    "1",
-    "2",  # 陈独秀主持: penalty
-    "1",
-    "2",  # 维经斯基: lock-out (simulated clock waits it out)
-    "1",
-    "1",
-]
+# Role numbers follow the scenario's role order: 1 李达, 2 王会悟, 3 李汉俊; the second number
+# is the choice as written in the file (text_script turns it into the number shown).
+PERFECT = lines(TUTORIAL, SEED, ASSIGNMENT, [(1, 0), (2, 0), (None, 0), (None, 0), (None, 0), (None, 0)])
+WITH_TRAPS = lines(
+    TUTORIAL,
+    SEED,
+    ASSIGNMENT,
+    [
+        "9 9",  # invalid: asked again
+        "hello",  # invalid: asked again
+        "3 1",  # 李汉俊 is waiting: refused with whom he waits for
+        (1, 1),  # trap: step back
+        (1, 0),
+        (2, 1),  # team-wide trap: flag + remedial task
+        (None, 0),  # remedial: 分批转移
+        (None, 1),  # 7月1日: penalty
+        (None, 0),
+        (None, 1),  # 陈独秀主持: penalty
+        (None, 0),
+        (None, 1),  # 维经斯基: lock-out (simulated clock waits it out)
+        (None, 0),
+        (None, 0),
+    ],
+)
 
 
 def run_cli(args: list[str], lines: list[str], db: Path) -> subprocess.CompletedProcess[str]:
@@ -61,6 +72,9 @@ def text_args() -> list[str]:
         "--team",
         "一队",
         "--simulated-clock",
+        "--seed",
+        str(SEED),
+        "--no-quiz",
     ]
 
 
@@ -100,7 +114,7 @@ def test_piped_playthrough_with_traps_reaches_the_other_ending(tmp_path: Path) -
 @pytest.mark.slow
 def test_end_of_input_keeps_the_session_and_says_how_to_resume(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    out = run_cli(text_args(), ["1 1", "2 1"], db)
+    out = run_cli(text_args(), PERFECT[:2], db)
     assert out.returncode == 0
     (row,) = Store(db).sessions()
     assert row.status == "active"

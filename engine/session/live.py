@@ -17,6 +17,7 @@ from engine.format.files import read_source
 from engine.format.loader import parse_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario, content_hash
+from engine.rules.actions import QuizMode
 from engine.rules.state import Event, State, fold
 from engine.rules.step import Action, Resume, RuleViolation, Start, step
 from engine.rules.version import RULES_VERSION
@@ -38,6 +39,11 @@ class RulesChanged(StoreError):
 def new_session_id() -> str:
     """64 random bits as 16 hex digits (ids are typed by prefix, so this costs no one anything)."""
     return secrets.token_hex(8)
+
+
+def new_shuffle_seed() -> int:
+    """A seed for the order a new session shows options in (recorded in its log)."""
+    return secrets.randbelow(2**31)
 
 
 def assign_roles(
@@ -84,9 +90,15 @@ class Session:
         assignment: dict[str, str],
         clock: Clock | None = None,
         session_id: str | None = None,
+        shuffle: int | None = None,
+        quiz: QuizMode = "off",
     ) -> Session:
+        """Start and store a session. ``shuffle``: the seed of the order options are shown in
+        (front-ends pass :func:`new_shuffle_seed`; None shows them as written); ``quiz``: whether
+        the scenario's knowledge check is asked, skipped by the facilitator, or not part of it."""
         clock = clock or SystemClock()
-        events, state = step(scenario, State(), Start(team, assignment), clock.now())
+        start = Start(team, assignment, shuffle, quiz)
+        events, state = step(scenario, State(), start, clock.now())
         for attempt in range(ID_ATTEMPTS):
             sid = session_id or new_session_id()
             try:
