@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from engine.format.scenario import Scenario
 from engine.present.inputs import Refused
 from engine.rules.actions import Answer, QuizPhase
-from engine.rules.knowledge import PHASE_NAMES
+from engine.rules.knowledge import PHASE_NAMES, open_phase
 from engine.rules.shuffle import option_order, quiz_order
 from engine.rules.state import State, quiz_players
 
@@ -116,11 +116,6 @@ class Score:
             return f"{label} {n}/{self.total}" if n is not None else f"{label} 未答"
 
         return f"{self.player}：{part('赛前', self.pre)} → {part('赛后', self.post)}"
-
-
-def open_phase(state: State) -> QuizPhase | None:
-    """The check open now, if any."""
-    return "pre" if state.quiz == "pre" else "post" if state.quiz == "post" else None
 
 
 def _answered(state: State, phase: str, player: str) -> int:

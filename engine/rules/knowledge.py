@@ -12,10 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from engine.format.scenario import Scenario
-from engine.rules.actions import Answer, RuleViolation, SkipQuiz
+from engine.rules.actions import Answer, QuizPhase, RuleViolation, SkipQuiz
 from engine.rules.state import State, quiz_players
 
 PHASE_NAMES = {"pre": "赛前知识小测", "post": "赛后知识小测"}
+
+
+def open_phase(state: State) -> QuizPhase | None:
+    """The check open now, if any."""
+    return "pre" if state.quiz == "pre" else "post" if state.quiz == "post" else None
 
 
 def first_role(state: State, player: str) -> str | None:
