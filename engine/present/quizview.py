@@ -86,9 +86,12 @@ class QuizProgress:
         """Whose turn it is on a shared screen: the first player with questions left."""
         return next((p for p, done, total in self.players if done < total), None)
 
+    @property
+    def finished(self) -> int:
+        return sum(1 for _, done, total in self.players if done >= total)
+
     def line(self) -> str:
-        finished = sum(1 for _, done, total in self.players if done >= total)
-        return f"{self.title}：{finished}/{len(self.players)} 人已答完"
+        return f"{self.title}：{self.finished}/{len(self.players)} 人已答完"
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,18 @@ class Session:
             self.act(Resume())
 
 
+RECENT_ENDED = 10  # ended sessions looked into for a check still open after the ending
+
+
+def resumable(store: Store, rows: list[SessionRow]) -> list[SessionRow]:
+    """The sessions that may go on, newest first: those in play, paused or in the check before
+    play, and the latest few that ended with the check after the ending still open (the status
+    of those is "ended", so only their events tell)."""
+    ended = [r.id for r in rows if r.status == "ended"][:RECENT_ENDED]
+    open_after = {sid for sid in ended if fold(store.events(sid)).quiz is not None}
+    return [r for r in rows if r.status in ("active", "paused", "quiz") or r.id in open_after]
+
+
 def _same_file(path: str, scenario_hash: str) -> bool:
     """Does the file still hold the text the session was played with? (read within the size limit:
     a file grown past it, or turned into a pipe, is not that text)"""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.session.live import Session, assign_roles
+from engine.session.live import Session, assign_roles, new_shuffle_seed
 from engine.store.db import StoreError
 from engine.ui import theme as th
 from engine.ui.scene import Scene
@@ -35,6 +35,7 @@ class SetupScene(Scene):
         self.picks: dict[str, str] = {r: RANDOM for r in scenario.roles}
         self.focus = 0  # 0 = team, 1.. = players
         self.error = ""
+        self.quiz = bool(scenario.quiz)  # the knowledge check; the facilitator may skip it
 
     @property
     def fields(self) -> list[TextField]:
@@ -102,8 +103,20 @@ class SetupScene(Scene):
         )
         phones = pygame.Rect(w - left - t.px(300) - t.pad - t.px(280), by, t.px(280), t.px(56))
         ui.button("phones", phones, "用手机玩（局域网）", key_hint="F2", keys=(pygame.K_F2,), size=t.h2)
+        error_y = by + t.px(12)
+        if self.scenario.quiz:
+            error_y = by - t.px(40)
+            self.draw_quiz_option(ui, pygame.Rect(left, by, phones.x - t.pad - left, t.px(56)))
         if self.error:
-            ui.label(self.error, (left, by + t.px(12)), t.body, th.RED, width=phones.x - t.pad - left)
+            ui.label(self.error, (left, error_y), t.body, th.RED, width=phones.x - t.pad - left)
+
+    def draw_quiz_option(self, ui: Ui, rect: pygame.Rect) -> None:
+        """The facilitator's choice: ask the knowledge check before and after, or skip it."""
+        n = len(self.scenario.quiz)
+        text = f"知识小测：开局前、结束后各答 {n} 题" if self.quiz else "知识小测：本局跳过（记入日志）"
+        ui.button(
+            "quiz", rect, text + "（F3 切换）", kind="normal" if self.quiz else "quiet", keys=(pygame.K_F3,)
+        )
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key == pygame.K_TAB:
@@ -132,6 +145,8 @@ class SetupScene(Scene):
             options = [RANDOM, *self.names()]
             current = self.picks[role] if self.picks[role] in options else RANDOM
             self.picks[role] = options[(options.index(current) + 1) % len(options)]
+        elif name == "quiz":
+            self.quiz = not self.quiz
         elif name == "start":
             self.start()
         elif name == "phones":  # each player on their own phone: the scene hosts on the LAN
@@ -149,8 +164,16 @@ class SetupScene(Scene):
         try:
             assignment = assign_roles(self.scenario, names, chosen)
             team = self.team.value.strip() or self.team.placeholder
-            session = Session.start(self.scenario, self.app.store, team, assignment, self.app.clock)
+            session = Session.start(
+                self.scenario,
+                self.app.store,
+                team,
+                assignment,
+                self.app.clock,
+                shuffle=new_shuffle_seed(),
+                quiz="ask" if self.quiz else "skip",
+            )
         except (ValueError, StoreError) as exc:
             self.error = str(exc)
             return
-        self.app.show("play", session=session, fresh=True)
+        self.app.show("quiz" if session.state.quiz else "play", session=session, fresh=True)
