@@ -71,13 +71,14 @@ def test_an_answer_records_exactly_the_contract(tutorial: Scenario) -> None:
     item = "q_chair"
     (event,), st = step(tutorial, st, Answer("乙", item, correct(tutorial, item), "pre"), T0 + 5)
     assert event.kind == "quiz_answered" and event.role == "wanghuiwu"  # the player's first role
-    assert event.data == {
+    contract = {
         "phase": "pre",
         "player": "乙",
         "item": item,
         "option": correct(tutorial, item),
         "correct": True,
     }
+    assert event.data == {**contract, "role": "wanghuiwu"}  # the role in the data, as in every event with one
     wrong = (correct(tutorial, item) + 1) % 4
     (event,), st = step(tutorial, st, Answer("甲", item, wrong, "pre"), T0 + 6)
     assert event.role == "lida" and event.data["correct"] is False  # 甲's first role is 李达

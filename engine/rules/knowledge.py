@@ -36,7 +36,8 @@ def _open(state: State, phase: str) -> None:
 
 
 def answer(scenario: Scenario, state: State, action: Answer) -> tuple[str | None, dict[str, Any]]:
-    """The role and data of the ``quiz_answered`` event the answer records."""
+    """The role and data of the ``quiz_answered`` event the answer records (the event's data
+    also carries the role, as every event with a role does: the store keeps it there)."""
     _open(state, action.phase)
     if action.player not in quiz_players(state):
         raise RuleViolation(f"“{action.player}” 不是这个会话的玩家")

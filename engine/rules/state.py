@@ -28,8 +28,8 @@ session_stuck      (no role can act and no ending holds -- a scenario bug the ve
 hint_given         role, text
 task_skipped       role, task   (facilitator; followed by task_completed outcome "skipped")
 session_paused / session_unpaused / session_abandoned / session_resumed
-quiz_answered      phase ("pre" | "post"), player, item, option (index as written), correct;
-                   the event's role is the player's first role
+quiz_answered      role (the player's first role), phase ("pre" | "post"), player, item,
+                   option (index as written), correct
 quiz_skipped       phase (the facilitator skipped that knowledge check)
 =================  ==========================================================================
 

@@ -122,10 +122,6 @@ class _Turn:
     def emit(self, kind: EventKind, role: str | None = None, **data: Any) -> None:
         if role is not None:
             data["role"] = role
-        self.record(kind, role, data)
-
-    def record(self, kind: EventKind, role: str | None, data: dict[str, Any]) -> None:
-        """Emit an event whose data is exactly ``data`` (``emit`` also copies the role into it)."""
         event = _new_event(Event, (kind, self.now, data, role))
         apply_event(self.state, event)
         self.events.append(event)
@@ -419,9 +415,9 @@ def step(
         turn.emit("session_resumed")
     elif isinstance(action, Answer):
         role, data = knowledge.answer(scenario, state, action)
-        turn.record("quiz_answered", role, data)
+        turn.emit("quiz_answered", role, **data)  # the role rides in the data, as the store keeps it
     elif isinstance(action, SkipQuiz):
-        turn.record("quiz_skipped", None, knowledge.skip(state, action))
+        turn.emit("quiz_skipped", **knowledge.skip(state, action))
     else:  # pragma: no cover - exhaustive
         raise TypeError(action)
     return turn.events, turn.state
