@@ -148,7 +148,7 @@ def test_the_organizer_skips_and_the_check_after_the_ending_shows_the_key(
 
 def test_a_host_restarted_mid_check_carries_on(tmp_path: Path, clock: ManualClock) -> None:
     store = Store(tmp_path / "h.db")
-    hub, team, phones, _ = started(store, clock)
+    hub, _, phones, _ = started(store, clock)
     q = view(phones["王五"])["quiz"]["question"]
     send(
         hub, phones["王五"], t="quiz", aid="w1", item=q["item"], option=q["options"][0]["index"], phase="pre"
