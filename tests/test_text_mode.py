@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from text_script import lines
+from text_script import lines, quiz_lines
 
 from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
@@ -153,3 +153,49 @@ def test_bad_arguments_give_messages_not_tracebacks(tmp_path: Path, bad: list[st
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert out.stderr.strip()
+
+
+def test_a_scripted_session_answers_the_check_before_and_after(tmp_path: Path) -> None:
+    """The knowledge check from a file: each player in turn before play, the game, then again
+    after the ending, and the answers with each player's score before and after."""
+    pre = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "pre", {"张三": False, "李四": True, "王五": True})
+    post = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "post", {"张三": True, "李四": True, "王五": True})
+    script = tmp_path / "answers.txt"
+    script.write_text("".join(line + "\n" for line in [*pre, *PERFECT, *post]), encoding="utf-8")
+    args = [a for a in text_args() if a != "--no-quiz"]
+    with script.open(encoding="utf-8") as stdin:
+        out = subprocess.run(
+            [sys.executable, "play.py", *args, "--db", str(tmp_path / "s.db")],
+            cwd=ROOT,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    before, _, after = text.partition("══ 赛后知识小测 ══")
+    assert "══ 赛前知识小测 ══" in before and "── 请 张三 作答（请其他人暂时不要看屏幕）──" in before
+    assert before.index("── 请 张三 作答") < before.index("── 请 李四 作答") < before.index("── 请 王五 作答")
+    assert "赛前知识小测结束，游戏开始！" in before and "══ 游戏结束：筹备圆满 ══" in before
+    assert "第 5/5 题" in after and "赛后知识小测结束。" in after
+    assert after.index("══ 结局：筹备圆满 ══") < after.index("知识小测（答对题数）：")
+    for line in ("张三：赛前 0/5 → 赛后 5/5", "李四：赛前 5/5 → 赛后 5/5", "正确答案：马林和尼克尔斯基"):
+        assert line in after
+    assert "赛后答对：张三、李四、王五（其中 张三 赛前答错）" in after
+    store = Store(tmp_path / "s.db")
+    (row,) = store.sessions()
+    events = store.events(row.id)
+    assert (row.status, row.ending) == ("ended", "perfect")
+    assert sum(e.kind == "quiz_answered" for e in events) == 2 * 3 * 5
+    store.close()
+
+
+def test_the_facilitator_skips_the_check_in_text_mode(tutorial: Scenario, store: Store) -> None:
+    session = Session.start(tutorial, store, "队", ASSIGNMENT, ManualClock(), shuffle=SEED, quiz="ask")
+    out = io.StringIO()
+    play(session, io.StringIO("9\nabc\n!skip\nq\n"), out)
+    text = out.getvalue()
+    assert "✗ 没有第 9 项；请在 1 到 4 之间选择" in text and "✗ 请输入选项号 1 到 4" in text
+    assert "主持人跳过知识小测（已记入日志）。" in text and "赛前知识小测结束，游戏开始！" in text
+    assert [e.data for e in store.events(session.id) if e.kind == "quiz_skipped"] == [{"phase": "pre"}]
