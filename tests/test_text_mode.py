@@ -199,3 +199,16 @@ def test_the_facilitator_skips_the_check_in_text_mode(tutorial: Scenario, store:
     assert "✗ 没有第 9 项；请在 1 到 4 之间选择" in text and "✗ 请输入选项号 1 到 4" in text
     assert "主持人跳过知识小测（已记入日志）。" in text and "赛前知识小测结束，游戏开始！" in text
     assert [e.data for e in store.events(session.id) if e.kind == "quiz_skipped"] == [{"phase": "pre"}]
+
+
+def test_the_readme_and_the_smoke_test_press_what_wins_for_their_seed() -> None:
+    """The README's piped example and the standalone build's smoke test type fixed numbers for
+    --seed 11: they must be the best choices in that seed's order."""
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import standalone
+
+    assert SEED == 11
+    typed = "".join(line + "\n" for line in PERFECT)
+    assert standalone.TUTORIAL_INPUT == typed and "--no-quiz" in standalone.TUTORIAL_ARGS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"printf '{typed.replace(chr(10), chr(92) + 'n')}'" in readme and "--seed 11 --no-quiz" in readme
