@@ -209,6 +209,6 @@ def test_the_readme_and_the_smoke_test_press_what_wins_for_their_seed() -> None:
 
     assert SEED == 11
     typed = "".join(line + "\n" for line in PERFECT)
-    assert standalone.TUTORIAL_INPUT == typed and "--no-quiz" in standalone.TUTORIAL_ARGS
+    assert typed == standalone.TUTORIAL_INPUT and "--no-quiz" in standalone.TUTORIAL_ARGS
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"printf '{typed.replace(chr(10), chr(92) + 'n')}'" in readme and "--seed 11 --no-quiz" in readme
