@@ -121,18 +121,10 @@ def test_sigkill_in_the_middle_of_the_check_resumes_at_the_next_question(tmp_pat
     right = dict.fromkeys(ASSIGNMENT.values(), True)
     pre = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "pre", right)
     post = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "post", right)
-    args = ["--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五", "--seed", str(SEED)]
+    args = ["--scenario", "scenarios/tutorial.yaml", "--players", "张三,李四,王五", "--seed", str(SEED)]
+    args += ["--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五", "--db", str(db), "--simulated-clock"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "play.py",
-            "text",
-            "--scenario",
-            "scenarios/tutorial.yaml",
-            "--players",
-            "张三,李四,王五",
-        ]
-        + [*args, "--db", str(db), "--simulated-clock"],
+        [sys.executable, "play.py", "text", *args],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
