@@ -28,6 +28,25 @@ MOVES = lines(TUTORIAL, SEED, ASSIGNMENT, [(1, 0), (2, 1), *[(None, 0)] * 5])
 PERFECT = lines(TUTORIAL, SEED, ASSIGNMENT, [(1, 0), (2, 0), *[(None, 0)] * 4])
 
 
+def text_mode(*args: str) -> subprocess.Popen[bytes]:
+    """``play.py text`` with piped stdin and stdout, as a script drives it."""
+    return subprocess.Popen(
+        [sys.executable, "play.py", "text", *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def sigkill(proc: subprocess.Popen[bytes]) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 def read_until(proc: subprocess.Popen[bytes], marker: str, timeout: float = 30.0) -> str:
     assert proc.stdout is not None
     seen = b""
@@ -49,28 +68,15 @@ def read_until(proc: subprocess.Popen[bytes], marker: str, timeout: float = 30.0
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> None:
     db = tmp_path / "kill.db"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "play.py",
-            "text",
-            "--scenario",
-            "scenarios/tutorial.yaml",
-            "--players",
-            "张三,李四,王五",
-            "--roles",
-            "lida=张三,wanghuiwu=李四,lihanjun=王五",
-            "--db",
-            str(db),
-            "--simulated-clock",
-            "--seed",
-            str(SEED),
-            "--no-quiz",
-        ],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    args = ["--scenario", "scenarios/tutorial.yaml", "--players", "张三,李四,王五", "--seed", str(SEED)]
+    proc = text_mode(
+        *args,
+        "--roles",
+        "lida=张三,wanghuiwu=李四,lihanjun=王五",
+        "--db",
+        str(db),
+        "--simulated-clock",
+        "--no-quiz",
     )
     assert proc.stdin is not None
     read_until(proc, "h 帮助：")
@@ -80,11 +86,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_action(tmp_path: Path) -> Non
     proc.stdin.write(f"{MOVES[1]}\n".encode())  # the team-wide trap: flag + remedial task
     proc.stdin.flush()
     read_until(proc, "⚠ 陷阱 · 王会悟：全住进会场")
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    for pipe in (proc.stdin, proc.stdout, proc.stderr):
-        if pipe is not None:
-            pipe.close()
+    sigkill(proc)
 
     store = Store(db)
     (row,) = store.sessions()
@@ -122,24 +124,15 @@ def test_sigkill_in_the_middle_of_the_check_resumes_at_the_next_question(tmp_pat
     pre = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "pre", right)
     post = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "post", right)
     args = ["--scenario", "scenarios/tutorial.yaml", "--players", "张三,李四,王五", "--seed", str(SEED)]
-    args += ["--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五", "--db", str(db), "--simulated-clock"]
-    proc = subprocess.Popen(
-        [sys.executable, "play.py", "text", *args],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    proc = text_mode(
+        *args, "--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五", "--db", str(db), "--simulated-clock"
     )
     assert proc.stdin is not None
     read_until(proc, "第 1/5 题")
     proc.stdin.write(f"{pre[0]}\n{pre[1]}\n".encode())
     proc.stdin.flush()
     read_until(proc, "第 3/5 题")
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    for pipe in (proc.stdin, proc.stdout, proc.stderr):
-        if pipe is not None:
-            pipe.close()
+    sigkill(proc)
 
     store = Store(db)
     (row,) = store.sessions()
