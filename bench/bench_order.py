@@ -32,7 +32,7 @@ def run(quick: bool) -> dict[str, float | str]:
     teams = 100 if quick else 500
     figures: dict[str, float | str] = {"order_teams": float(teams)}
     for policy in ("first", "random", "careful"):
-        sim = simulate(flagship, teams, seed=0, policy=policy)
+        sim = simulate(flagship, teams, seed=0, policy=policy, yardstick=True)
         figures["order_expert_ending"] = sim.expert or ""
         figures[f"order_{policy}_expert_ending_share"] = round(sim.expert_share, 3)
     assignment = {r: f"p{i}" for i, r in enumerate(flagship.roles)}

@@ -82,10 +82,10 @@ def test_pressing_the_first_option_rarely_earns_the_experts_ending() -> None:
     """Options are shuffled per session: a team that always presses 1 reaches the ending expert
     bots reach in no more than a quarter of games on the flagship (the issue's bar)."""
     flagship = load_scenario(ROOT / "scenarios" / "yida_1921.yaml")
-    sim = simulate(flagship, 100, seed=3, policy="first")
+    sim = simulate(flagship, 100, seed=3, policy="first", yardstick=True)
     assert sim.expert == "red_boat"
     assert sim.expert_share <= 0.25, sim.endings
-    careful = simulate(flagship, 60, seed=3, policy="careful")
+    careful = simulate(flagship, 60, seed=3, policy="careful", yardstick=True)
     assert careful.expert == "red_boat" and careful.endings["red_boat"] > 0  # the yardstick can be met
 
 

@@ -1,6 +1,6 @@
 """Simulate many bot teams and summarise how a scenario plays (``play.py simulate``).
 
-    simulate(scenario, teams, seed=0, policy="random", store=None, quiz=False) -> Simulation
+    simulate(scenario, teams, seed=0, policy="random", store=None, quiz=False, yardstick=False)
     expert_ending(scenario, seed=0) -> str | None
 
 Every team is a whole session played by :func:`engine.tools.bots.play_bot_session` through the real
@@ -100,11 +100,12 @@ def simulate(
     policy: Policy = "random",
     store: Store | None = None,
     quiz: bool = False,
+    yardstick: bool = False,
 ) -> Simulation:
-    """``teams`` bot sessions (``quiz``: answering the knowledge check too); for a policy other
-    than expert, also how many reached the expert's ending."""
+    """``teams`` bot sessions (``quiz``: answering the knowledge check too); with ``yardstick``
+    and a policy other than expert, also how many reached the expert's ending."""
     sim = Simulation(teams, policy, seed)
-    if policy != "expert":
+    if yardstick and policy != "expert":
         sim.expert = expert_ending(scenario, seed)
     trap_counts: Counter[str] = Counter()
     idle_total: dict[str, float] = dict.fromkeys(scenario.roles, 0.0)

@@ -61,7 +61,15 @@ def main(args: argparse.Namespace) -> int:
     scenario = open_scenario(args.scenario)
     store = open_store(args) if args.db else None
     try:
-        sim = simulate(scenario, args.teams, seed=args.seed, policy=args.policy, store=store, quiz=args.quiz)
+        sim = simulate(
+            scenario,
+            args.teams,
+            seed=args.seed,
+            policy=args.policy,
+            store=store,
+            quiz=args.quiz,
+            yardstick=True,
+        )
     finally:
         if store is not None:
             store.close()
