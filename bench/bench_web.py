@@ -159,7 +159,11 @@ async def organizer(
         ids = {t["code"]: t["id"] for t in dash["teams"]}
         for code, events in joined.items():
             await asyncio.gather(*(e.wait() for e in events))
-            await ws.send(json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"}))
+            await ws.send(
+                json.dumps(
+                    {"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}", "quiz": "skip"}
+                )
+            )
 
 
 def address(n: int) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.format.loader import load_scenario, parse_scenario
-from engine.tools.balance import balance_problems, is_real_decision, role_decisions
+from engine.tools.balance import balance_problems, is_real_decision, right_answer, role_decisions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -133,3 +133,55 @@ def test_the_flagship_before_its_fix_would_warn_for_mao() -> None:
     assert cut != text
     problems = [p for p in balance_problems(parse_scenario(cut, "yida.yaml")) if p.code == "few-decisions"]
     assert len(problems) == 1 and "毛泽东" in problems[0].message and "3 个" in problems[0].message
+
+
+# --- pinned order: the right answer must not sit in one place ----------------------------------
+
+
+def _pin(text: str, hints: list[str]) -> str:
+    """The tutorial with the nodes holding these hints pinned (shuffle: false)."""
+    for hint in hints:
+        text = text.replace(f"        hint: {hint}\n", f"        hint: {hint}\n        shuffle: false\n")
+    return text
+
+
+def test_pinned_nodes_with_the_answer_always_first_are_a_warning(tutorial) -> None:  # type: ignore[no-untyped-def]
+    hints = ["各地早期组织各派两名代表。", "一大时的共产国际代表是马林和尼克尔斯基。"]
+    pinned = parse_scenario(_pin(tutorial.text, hints), "t.yaml")
+    (problem,) = [p for p in balance_problems(pinned) if p.code == "pinned-answer-position"]
+    line = next(i for i, t in enumerate(pinned.text.splitlines(), 1) if t.strip() == "shuffle: false")
+    assert (problem.line, problem.column, problem.severity) == (line, 9, "warning")
+    assert "2 个节点里，有 2 个的正确选项都排在第 1 项" in problem.message
+
+
+def test_one_pinned_node_or_answers_in_different_places_are_fine(tutorial) -> None:  # type: ignore[no-untyped-def]
+    one = parse_scenario(_pin(tutorial.text, ["各地早期组织各派两名代表。"]), "t.yaml")
+    assert "pinned-answer-position" not in codes(balance_problems(one))
+    # the second pinned node written the other way round: its answer is second
+    swapped = _pin(tutorial.text, ["各地早期组织各派两名代表。", "一大时的共产国际代表是马林和尼克尔斯基。"])
+    right = "          - text: 迎接马林和尼克尔斯基\n            points: 5\n            complete: done\n"
+    start = swapped.index(right)
+    end = swapped.index("              penalty: 5\n", start) + len("              penalty: 5\n")
+    swapped = swapped[:start] + swapped[start + len(right) : end] + right + swapped[end:]
+    mixed = parse_scenario(swapped, "t.yaml")
+    assert [c.trap is not None for c in mixed.node("greet_comintern", "start").choices] == [True, False]
+    assert "pinned-answer-position" not in codes(balance_problems(mixed))
+
+
+def test_the_right_answer_of_a_node() -> None:
+    from engine.format.model import Node
+
+    def node(*choices: dict) -> Node:  # type: ignore[type-arg]
+        return Node.model_validate({"id": "n", "text": "t", "choices": list(choices)})
+
+    trap = {"text": "错", "trap": {"id": "x", "title": "x"}}
+    assert right_answer(node({"text": "对", "complete": "done"}, trap)) == 0
+    assert right_answer(node(trap, {"text": "对", "complete": "done"})) == 1
+    free = node({"text": "甲", "complete": "a"}, {"text": "乙", "complete": "b"})
+    assert right_answer(free) is None  # nothing to get wrong: no trap, equal points
+    assert (
+        right_answer(node({"text": "甲", "complete": "a"}, {"text": "乙", "points": 5, "complete": "b"})) == 1
+    )
+    assert (
+        right_answer(node(trap, {"text": "甲", "complete": "a"}, {"text": "乙", "complete": "b"})) is None
+    )  # a tie

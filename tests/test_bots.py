@@ -11,7 +11,8 @@ import pytest
 from engine.format.catalog import bundled_scenarios
 from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
-from engine.rules.state import State
+from engine.rules.shuffle import shown_choices
+from engine.rules.state import State, apply_event
 from engine.rules.step import Choose, Start, step, visible_choices
 from engine.store.db import Store
 from engine.tools.bots import pick_choice, play_bot_session
@@ -85,3 +86,50 @@ def test_with_a_store_every_action_is_stored_under_the_given_names(tutorial: Sce
     assert store.events(game.session_id) == game.events == memory.events, "stored or not, the same game"
     assert sorted(store.players(game.session_id).values()) == sorted(names)
     assert store.session(game.session_id).team == "机器人"
+
+
+# --- the shown order and the knowledge check ---------------------------------------------------
+
+
+def test_first_takes_the_first_option_as_shown(tutorial: Scenario) -> None:
+    game = play_bot_session(tutorial, "first", seed=3)
+    seed = game.events[0].data["shuffle"]  # a shuffled session, its seed in the log
+    state = State()
+    for event in game.events:
+        if event.kind == "choice_made":
+            d = event.data
+            assert d["choice"] == shown_choices(tutorial, state, d["task"], d["node"])[0]
+        apply_event(state, event)
+    assert state.shuffle == seed
+    assert play_bot_session(tutorial, "first", seed=3).events == game.events  # a seed is a game
+
+
+@pytest.mark.parametrize("policy", ["random", "careful", "expert"])
+def test_the_order_shown_cannot_change_a_policy_that_picks_what_a_choice_is(
+    tutorial: Scenario, policy: str
+) -> None:
+    st = at_trap_node(tutorial)
+    for seed in range(30):
+        shuffled = step(tutorial, State(), Start("队", ASSIGN, seed), 0.0)[1]
+        picks = {pick_choice(tutorial, s, "lida", policy, random.Random(seed)) for s in (st, shuffled)}  # type: ignore[arg-type]
+        assert len(picks) == 1, (policy, seed)
+    game = play_bot_session(tutorial, policy, seed=4)  # type: ignore[arg-type]
+    assert "shuffle" not in game.events[0].data  # no seed: the log of earlier versions, byte for byte
+
+
+def test_bots_answer_the_check_by_what_they_know_and_learn_from_traps(tutorial: Scenario) -> None:
+    expert = play_bot_session(tutorial, "expert", seed=1, quiz=True)
+    answers = [e.data for e in expert.events if e.kind == "quiz_answered"]
+    players = set(expert.state.players.values())
+    assert len(answers) == 2 * len(players) * len(tutorial.quiz) and all(a["correct"] for a in answers)
+    assert expert.state.status == "ended" and expert.state.quiz is None
+    played = [e for e in expert.events if e.kind == "choice_made"]
+    without = play_bot_session(tutorial, "expert", seed=1)
+    assert [e.data for e in played] == [e.data for e in without.events if e.kind == "choice_made"]
+    for seed in range(10):  # random guesses, except where a sprung trap taught the answer
+        game = play_bot_session(tutorial, "random", seed=seed, quiz=True)
+        sprung = set(game.state.sprung)
+        for e in game.events:
+            d = e.data
+            if e.kind == "quiz_answered" and d["phase"] == "post" and tutorial.quiz[d["item"]].trap in sprung:
+                assert d["correct"], (seed, d)

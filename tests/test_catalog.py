@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_text_mode import PERFECT, SEED
 
 from engine.format import catalog
 from engine.format.catalog import CatalogError, entries, resolve
@@ -156,7 +157,8 @@ def test_text_mode_finds_an_own_scenario_by_id_from_any_folder(tmp_path: Path, o
     own_copy(own_scenarios, "whatever.yaml", "my_copy", "我的副本")
     args = ["text", "--scenario", "my_copy", "--players", "张三,李四,王五", "--simulated-clock"]
     args += ["--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五", "--db", str(tmp_path / "s.db")]
-    out = play(*args, cwd=tmp_path, stdin="1 1\n2 1\n1\n1\n1\n1\n")
+    args += ["--seed", str(SEED), "--no-quiz"]
+    out = play(*args, cwd=tmp_path, stdin="".join(line + "\n" for line in PERFECT))
     assert out.returncode == 0, out.stderr
     assert "══ 我的副本 ══" in out.stdout and "══ 结局：筹备圆满 ══" in out.stdout
 

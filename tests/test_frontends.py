@@ -2,15 +2,18 @@
 
 A bot game of the flagship (feedback, traps that raise 危险, lock-outs, team events, an ending) is
 replayed action by action, at the same times, on the desktop (real key presses), in text mode
-(scripted stdin) and through the web host (one phone per role). All three must produce the same
-log, show the same notes (the desktop's pop-ups, the printed blocks, the phones' sheets) and the
-same results figures.
+(scripted stdin) and through the web host (one phone per role), each session showing its options
+in the same shuffled order (so each front-end must map the numbers it shows back to the same
+choices) with the knowledge check skipped. All three must produce the same log, show the same
+notes (the desktop's pop-ups, the printed blocks, the phones' sheets) and the same results
+figures.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,7 @@ YIDA = ROOT / "scenarios" / "yida_1921.yaml"
 T0 = 1_627_000_000.0
 TEAM = "一队"
 PLAYERS = ["张三", "李四", "王五", "赵六"]
+SEED = 77  # the order every front-end shows the options in
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +74,19 @@ def comparable(events: list[Event]) -> list[tuple[str, float, object, str | None
     return [(e.kind, e.at, e.data, e.role) for e in events]
 
 
+def as_played(events: list[Event]) -> list[tuple[str, float, object, str | None]]:
+    """The game without what only says how it was shown: the seed, the skipped check."""
+    out = []
+    for e in events:
+        if e.kind == "quiz_skipped":
+            continue
+        data = {
+            k: v for k, v in e.data.items() if not (e.kind == "session_started" and k in ("shuffle", "quiz"))
+        }
+        out.append((e.kind, e.at, data, e.role))
+    return out
+
+
 # --- the three front-ends ------------------------------------------------------------------------
 
 
@@ -79,7 +96,7 @@ def play_desktop(
     clock = ManualClock(T0)
     app = App(store, Settings(scenarios=[YIDA]), clock)
     try:
-        session = Session.start(yida, store, TEAM, assignment, clock)
+        session = Session.start(yida, store, TEAM, assignment, clock, shuffle=SEED, quiz="skip")
         scene = app.show("play", session=session)
         assert isinstance(scene, PlayScene)
         shown: list[Note] = []
@@ -117,7 +134,7 @@ def play_text(
     yida: Scenario, store: Store, assignment: dict[str, str], log: list[Event]
 ) -> tuple[list[Event], str]:
     clock = ManualClock(T0)
-    session = Session.start(yida, store, TEAM, assignment, clock)
+    session = Session.start(yida, store, TEAM, assignment, clock, shuffle=SEED, quiz="skip")
     roles = list(yida.roles)
     # what a player types: "role number  choice number", as the screen numbers them then
     lines: list[tuple[float, str]] = []
@@ -129,6 +146,7 @@ def play_text(
             number = next(c.number for c in view.choices if c.index == e.data["choice"])
             lines.append((e.at, f"{roles.index(role) + 1} {number}"))
         apply_event(state, e)
+        state.shuffle = SEED  # the bot played unshuffled; the terminal shows this session's order
     out = io.StringIO()
     TextPlay(session, Typed(lines, clock), out).run()
     return session.events, out.getvalue()
@@ -145,7 +163,11 @@ class Inbox:
 
 
 def play_web(
-    yida: Scenario, store: Store, assignment: dict[str, str], actions: list[tuple[float, Choose]]
+    yida: Scenario,
+    store: Store,
+    assignment: dict[str, str],
+    actions: list[tuple[float, Choose]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[list[Event], dict[str, list[dict[str, Any]]], dict[str, Any]]:
     import json
 
@@ -166,16 +188,22 @@ def play_web(
         assert send(phones[role], t="join", code=team.row.code, name=player, role=role)["t"] == "joined"
     org = Client(Inbox())
     send(org, t="host", secret=hub.secret)
-    assert send(org, t="org", op="start", team=team.row.id, aid="go")["ok"]
+    monkeypatch.setattr(organizer, "new_shuffle_seed", lambda: SEED)
+    assert send(org, t="org", op="start", team=team.row.id, aid="go", quiz="skip")["ok"]
     seen: dict[str, dict[int, dict[str, Any]]] = {role: {} for role in phones}
     for n, (at, action) in enumerate(actions):
         clock.t = at
+        shown = phones[action.role].listener.latest["view"]["play"]["roles"]  # type: ignore[attr-defined]
+        role = next(r for r in shown if r["id"] == action.role)
+        # the phone sends the index of the button tapped: the one showing this choice's text
+        text = yida.choice(role["task"], role["node"], action.choice).text
+        tapped = next(c for c in role["choices"] if c["text"] == text)
         reply = send(
             phones[action.role],
             t="act",
             aid=f"a{n}",
             role=action.role,
-            choice=action.choice,
+            choice=tapped["index"],
             node=action.node,
         )
         assert reply["ok"], reply
@@ -202,16 +230,20 @@ def test_desktop_text_and_phones_announce_the_same_things(
     yida: Scenario,
     script: tuple[dict[str, str], list[tuple[float, Choose]], list[Event]],
     stores: tuple[Store, Store, Store],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assignment, actions, log = script
     desk_events, desk_notes, desk_results = play_desktop(yida, stores[0], assignment, actions)
     text_events, printed = play_text(yida, stores[1], assignment, log)
-    web_events, web_notes, web_results = play_web(yida, stores[2], assignment, actions)
+    web_events, web_notes, web_results = play_web(yida, stores[2], assignment, actions, monkeypatch)
 
-    # one game: the same log everywhere (the bot's own, too)
-    assert comparable(desk_events) == comparable(text_events) == comparable(web_events) == comparable(log)
-    expected = notes(yida, log)
-    expected_results = results(yida, log)
+    # one game: the same log everywhere, and the bot's own game (which was shown as written)
+    assert comparable(desk_events) == comparable(text_events) == comparable(web_events)
+    assert desk_events[0].data["shuffle"] == SEED
+    assert as_played(desk_events) == as_played(log)
+    expected = notes(yida, desk_events)
+    expected_results = results(yida, desk_events)
+    assert [replace(n, seq=0) for n in expected] == [replace(n, seq=0) for n in notes(yida, log)]
 
     # the desktop popped up exactly these notes, in order
     assert desk_notes == expected
@@ -283,7 +315,7 @@ def test_a_team_event_at_the_start_is_announced_everywhere(tmp_path: Path) -> No
         phone = Client(Inbox())
         reply = hub.handle(phone, m.parse(json.dumps({"t": "join", "code": team.row.code, "name": "甲"})))
         assert reply is not None and reply["t"] == "joined"
-        organizer.start(hub, team)
+        organizer.start(hub, team, quiz="skip")
         sent = phone.listener.latest["view"]["play"]["notes"]  # type: ignore[attr-defined]
         assert sent == [note_payload(n) for n in expected]
     finally:

@@ -311,7 +311,10 @@ def test_bot_games_on_shipped_scenarios_equal_exhaustive_settling(path: Path) ->
         game = play_bot_session(s, POLICIES[seed % len(POLICIES)], seed=seed)
         start = game.events[0]
         players = {e.data["role"]: e.data["player"] for e in game.events if e.kind == "role_assigned"}
-        replayed, state = step(s, State(), Start(start.data["team"], players), start.at, exhaustive=True)
+        shuffle = start.data.get("shuffle")  # the first-option bot plays a shuffled session
+        replayed, state = step(
+            s, State(), Start(start.data["team"], players, shuffle), start.at, exhaustive=True
+        )
         for e in game.events:
             if e.kind == "choice_made":
                 new, state = step(

@@ -135,8 +135,30 @@ def test_disputed_points_are_never_stated(yida: Scenario) -> None:
         + [e.text for e in yida.events.values()]
         + [e.text for e in yida.endings.values()]
         + [r.brief for r in yida.roles.values()]
+        + [
+            t
+            for item in yida.data.quiz
+            for t in (item.question, item.explanation, *(o.text for o in item.options))
+        ]
     )
     assert not re.search(r"7月31日|8月\d+日|8月初|因病", playable)
+
+
+def quiz_tied_to_traps(s: Scenario, at_least: int) -> None:
+    """The knowledge check: enough items, each on its own trap, citing that trap's published work."""
+    items = s.data.quiz
+    assert len(items) >= at_least
+    assert len({item.trap for item in items}) == len(items), "one item per misconception"
+    for item in items:
+        trap = s.traps[item.trap].trap
+        assert sum(o.correct for o in item.options) == 1 and len(item.options) == 4, item.id
+        assert item.source.split("；")[0] in (trap.source or ""), item.id  # the trap's own source
+        sentences = [p for p in re.split(r"[。！？]", item.explanation) if p.strip()]
+        assert 1 <= len(sentences) <= 2, item.id
+
+
+def test_the_knowledge_check_asks_about_the_traps(yida: Scenario) -> None:
+    quiz_tied_to_traps(yida, 10)
 
 
 def test_people_are_only_where_history_puts_them(yida: Scenario) -> None:
@@ -343,6 +365,8 @@ def player_texts(s: Scenario) -> list[str]:
                     out += [c.trap.title, c.trap.explanation, c.trap.source or ""]
     out += [x for e in d.events for x in (e.title, e.text)]
     out += [x for e in d.endings for x in (e.title, e.text)]
+    for item in d.quiz:
+        out += [item.question, *(o.text for o in item.options), item.explanation, item.source]
     return [t for t in out if t]
 
 

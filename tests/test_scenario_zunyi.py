@@ -19,6 +19,7 @@ from test_scenario_yida import (
     marked_consistently,
     play_to,
     player_texts,
+    quiz_tied_to_traps,
     right_answer_positions,
     skips_never_strand,
     traps_cite_published_works,
@@ -105,6 +106,10 @@ def test_right_answers_sit_in_every_position(zunyi: Scenario) -> None:
 def test_every_trap_teaches_briefly_with_a_published_source(zunyi: Scenario) -> None:
     traps_teach_briefly(zunyi)
     traps_cite_published_works(zunyi)
+
+
+def test_the_knowledge_check_asks_about_the_traps(zunyi: Scenario) -> None:
+    quiz_tied_to_traps(zunyi, 10)
 
 
 def test_invented_scenes_carry_one_visible_marker(zunyi: Scenario) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.format.loader import load_scenario
 from engine.store.db import Store
 from engine.tools.simulate import simulate
 
@@ -75,3 +76,32 @@ def test_cli_is_deterministic(tmp_path: Path) -> None:
         [*args, "--db", str(db)], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
     )
     assert stored.returncode == 0 and "已把 15 局存入" in stored.stdout
+
+
+def test_pressing_the_first_option_rarely_earns_the_experts_ending() -> None:
+    """Options are shuffled per session: a team that always presses 1 reaches the ending expert
+    bots reach in no more than a quarter of games on the flagship (the issue's bar)."""
+    flagship = load_scenario(ROOT / "scenarios" / "yida_1921.yaml")
+    sim = simulate(flagship, 100, seed=3, policy="first", yardstick=True)
+    assert sim.expert == "red_boat"
+    assert sim.expert_share <= 0.25, sim.endings
+    careful = simulate(flagship, 60, seed=3, policy="careful", yardstick=True)
+    assert careful.expert == "red_boat" and careful.endings["red_boat"] > 0  # the yardstick can be met
+
+
+def test_the_cli_prints_the_share_of_the_experts_ending(tmp_path: Path) -> None:
+    args = [
+        sys.executable,
+        "play.py",
+        "simulate",
+        "--scenario",
+        "tutorial",
+        "--teams",
+        "20",
+        "--policy",
+        "first",
+    ]
+    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if x.startswith("达到 expert 策略的结局"))
+    assert "「筹备圆满」" in line and line.endswith("%）")

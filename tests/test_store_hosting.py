@@ -105,5 +105,5 @@ def test_a_host_database_from_before_keeps_every_team_seat_token_and_secret(
     assert reply["ok"], reply
     assert store.events(SESSION) == red.session.events
     # a new team's code does not collide with any stored one, and the lobby team starts
-    assert send(hub, org, t="org", op="start", team=blue.row.id, aid="go")["ok"]
+    assert send(hub, org, t="org", op="start", team=blue.row.id, aid="go", quiz="skip")["ok"]
     store.close()

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from text_script import lines, quiz_lines
 
+from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
 from engine.session.clock import ManualClock
 from engine.session.live import Session
@@ -17,25 +19,34 @@ from engine.terminal.console import play
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = "lida=张三,wanghuiwu=李四,lihanjun=王五"
+ASSIGNMENT = {"lida": "张三", "wanghuiwu": "李四", "lihanjun": "王五"}
+SEED = 11  # the order options are shown in (--seed): the scripts press that order's numbers
+TUTORIAL = load_scenario(ROOT / "scenarios" / "tutorial.yaml")
 
-# Role numbers follow the scenario's role order: 1 李达, 2 王会悟, 3 李汉俊.
-PERFECT = ["1 1", "2 1", "1", "1", "1", "1"]
-WITH_TRAPS = [
-    "9 9",  # invalid: asked again
-    "hello",  # invalid: asked again
-    "3 1",  # 李汉俊 is waiting: refused with whom he waits for
-    "1 2",  # trap: step back
-    "1 1",
-    "2 2",  # team-wide trap: flag + remedial task
-    "1",  # remedial: 分批转移
-    "2",  # 7月1日: penalty
-    "1",
-    "2",  # 陈独秀主持: penalty
-    "1",
-    "2",  # 维经斯基: lock-out (simulated clock waits it out)
-    "1",
-    "1",
-]
+# Role numbers follow the scenario's role order: 1 李达, 2 王会悟, 3 李汉俊; the second number
+# is the choice as written in the file (text_script turns it into the number shown).
+PERFECT = lines(TUTORIAL, SEED, ASSIGNMENT, [(1, 0), (2, 0), (None, 0), (None, 0), (None, 0), (None, 0)])
+WITH_TRAPS = lines(
+    TUTORIAL,
+    SEED,
+    ASSIGNMENT,
+    [
+        "9 9",  # invalid: asked again
+        "hello",  # invalid: asked again
+        "3 1",  # 李汉俊 is waiting: refused with whom he waits for
+        (1, 1),  # trap: step back
+        (1, 0),
+        (2, 1),  # team-wide trap: flag + remedial task
+        (None, 0),  # remedial: 分批转移
+        (None, 1),  # 7月1日: penalty
+        (None, 0),
+        (None, 1),  # 陈独秀主持: penalty
+        (None, 0),
+        (None, 1),  # 维经斯基: lock-out (simulated clock waits it out)
+        (None, 0),
+        (None, 0),
+    ],
+)
 
 
 def run_cli(args: list[str], lines: list[str], db: Path) -> subprocess.CompletedProcess[str]:
@@ -61,6 +72,9 @@ def text_args() -> list[str]:
         "--team",
         "一队",
         "--simulated-clock",
+        "--seed",
+        str(SEED),
+        "--no-quiz",
     ]
 
 
@@ -100,7 +114,7 @@ def test_piped_playthrough_with_traps_reaches_the_other_ending(tmp_path: Path) -
 @pytest.mark.slow
 def test_end_of_input_keeps_the_session_and_says_how_to_resume(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    out = run_cli(text_args(), ["1 1", "2 1"], db)
+    out = run_cli(text_args(), PERFECT[:2], db)
     assert out.returncode == 0
     (row,) = Store(db).sessions()
     assert row.status == "active"
@@ -139,3 +153,62 @@ def test_bad_arguments_give_messages_not_tracebacks(tmp_path: Path, bad: list[st
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert out.stderr.strip()
+
+
+def test_a_scripted_session_answers_the_check_before_and_after(tmp_path: Path) -> None:
+    """The knowledge check from a file: each player in turn before play, the game, then again
+    after the ending, and the answers with each player's score before and after."""
+    pre = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "pre", {"张三": False, "李四": True, "王五": True})
+    post = quiz_lines(TUTORIAL, SEED, ASSIGNMENT, "post", {"张三": True, "李四": True, "王五": True})
+    script = tmp_path / "answers.txt"
+    script.write_text("".join(line + "\n" for line in [*pre, *PERFECT, *post]), encoding="utf-8")
+    args = [a for a in text_args() if a != "--no-quiz"]
+    with script.open(encoding="utf-8") as stdin:
+        out = subprocess.run(
+            [sys.executable, "play.py", *args, "--db", str(tmp_path / "s.db")],
+            cwd=ROOT,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    before, _, after = text.partition("══ 赛后知识小测 ══")
+    assert "══ 赛前知识小测 ══" in before and "── 请 张三 作答（请其他人暂时不要看屏幕）──" in before
+    assert before.index("── 请 张三 作答") < before.index("── 请 李四 作答") < before.index("── 请 王五 作答")
+    assert "赛前知识小测结束，游戏开始！" in before and "══ 游戏结束：筹备圆满 ══" in before
+    assert "第 5/5 题" in after and "赛后知识小测结束。" in after
+    assert after.index("══ 结局：筹备圆满 ══") < after.index("知识小测（答对题数）：")
+    for line in ("张三：赛前 0/5 → 赛后 5/5", "李四：赛前 5/5 → 赛后 5/5", "正确答案：马林和尼克尔斯基"):
+        assert line in after
+    assert "赛后答对：张三、李四、王五（其中 张三 赛前答错）" in after
+    store = Store(tmp_path / "s.db")
+    (row,) = store.sessions()
+    events = store.events(row.id)
+    assert (row.status, row.ending) == ("ended", "perfect")
+    assert sum(e.kind == "quiz_answered" for e in events) == 2 * 3 * 5
+    store.close()
+
+
+def test_the_facilitator_skips_the_check_in_text_mode(tutorial: Scenario, store: Store) -> None:
+    session = Session.start(tutorial, store, "队", ASSIGNMENT, ManualClock(), shuffle=SEED, quiz="ask")
+    out = io.StringIO()
+    play(session, io.StringIO("9\nabc\n!skip\nq\n"), out)
+    text = out.getvalue()
+    assert "✗ 没有第 9 项；请在 1 到 4 之间选择" in text and "✗ 请输入选项号 1 到 4" in text
+    assert "主持人跳过知识小测（已记入日志）。" in text and "赛前知识小测结束，游戏开始！" in text
+    assert [e.data for e in store.events(session.id) if e.kind == "quiz_skipped"] == [{"phase": "pre"}]
+
+
+def test_the_readme_and_the_smoke_test_press_what_wins_for_their_seed() -> None:
+    """The README's piped example and the standalone build's smoke test type fixed numbers for
+    --seed 11: they must be the best choices in that seed's order."""
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import standalone
+
+    assert SEED == 11
+    typed = "".join(line + "\n" for line in PERFECT)
+    assert typed == standalone.TUTORIAL_INPUT and "--no-quiz" in standalone.TUTORIAL_ARGS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"printf '{typed.replace(chr(10), chr(92) + 'n')}'" in readme and "--seed 11 --no-quiz" in readme

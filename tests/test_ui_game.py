@@ -43,6 +43,8 @@ def set_up_team(app: App) -> PlayScene:
     type_text(app, "李四")
     click(app, "role:lida")  # 随机 -> 张三
     assert app.scene.picks["lida"] == "张三"
+    click(app, "quiz")  # these tests play; the knowledge check has its own (test_ui_quiz.py)
+    assert app.scene.quiz is False
     click(app, "start")
     assert isinstance(app.scene, PlayScene), getattr(app.scene, "error", "")
     return app.scene

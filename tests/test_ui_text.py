@@ -92,7 +92,19 @@ def test_screenshot_command_writes_every_scene(tmp_path: Path) -> None:
     assert cli(["screenshot", "--scene", "all", "--out", str(out), "--scenario", str(TUTORIAL)]) == 0
     names = sorted(p.name for p in out.glob("*.png"))
     # the tutorial has no choice with feedback: that one screen is skipped, with a word why
-    shown = ("title", "choose", "setup", "play", "trap", "event", "paused", "results", "review", "host")
+    shown = (
+        "title",
+        "choose",
+        "setup",
+        "quiz",
+        "play",
+        "trap",
+        "event",
+        "paused",
+        "results",
+        "review",
+        "host",
+    )
     assert names == sorted(f"{s}.png" for s in shown)
     for png in out.glob("*.png"):
         image = pygame.image.load(str(png))

@@ -67,7 +67,7 @@ def joined_team(
         tokens[role] = reply["token"]
     org = phone(hub)
     assert send(hub, org, t="host", secret=hub.secret)["t"] == "dash"
-    assert send(hub, org, t="org", op="start", team=team.row.id, aid="s1")["ok"]
+    assert send(hub, org, t="org", op="start", team=team.row.id, aid="s1", quiz="skip")["ok"]
     return hub, team, phones, tokens, org
 
 
@@ -116,7 +116,7 @@ def test_fewer_players_than_roles_share_them_out(store: Store, clock: ManualCloc
     send(hub, b, t="join", code=team.row.code, name="乙")
     org = phone(hub)
     send(hub, org, t="host", secret=hub.secret)
-    assert send(hub, org, t="org", op="start", team=team.row.id)["ok"]
+    assert send(hub, org, t="org", op="start", team=team.row.id, quiz="skip")["ok"]
     roles_a = [r["id"] for r in latest_view(a)["play"]["roles"]]
     roles_b = [r["id"] for r in latest_view(b)["play"]["roles"]]
     assert "lihanjun" in roles_a
@@ -367,7 +367,9 @@ def test_real_server_serves_pages_and_plays_over_websocket(tmp_path: Path) -> No
                 await org.send(json.dumps({"t": "host", "secret": secret}))
                 dash = json.loads(await asyncio.wait_for(org.recv(), 5))
                 team_id = next(t["id"] for t in dash["teams"] if t["seats"])
-                await org.send(json.dumps({"t": "org", "op": "start", "team": team_id, "aid": "go"}))
+                await org.send(
+                    json.dumps({"t": "org", "op": "start", "team": team_id, "aid": "go", "quiz": "skip"})
+                )
                 while True:
                     view = json.loads(await asyncio.wait_for(ph.recv(), 5))
                     if view["t"] == "view" and view["phase"] == "play":

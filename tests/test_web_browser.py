@@ -1,7 +1,8 @@
 """Real phones in a real browser: headless Chromium (Debian's package) driven by Playwright plays the
 tutorial to the end as three phones in separate browser contexts, with the organizer's dashboard
-in a fourth; one phone reloads mid-task and comes back to its role; a phone that posts an action
-for another role is refused. Only loopback (127.0.0.1) is used.
+in a fourth; each phone answers its own knowledge check before play and after the ending; one
+phone reloads mid-task and comes back to its role; a phone that posts an action for another
+role is refused. Only loopback (127.0.0.1) is used.
 
 Set ``QJ_SHOTS=/tmp/shots`` to keep screenshots of the phone pages and the dashboard.
 """
@@ -24,6 +25,23 @@ PLAYERS = (("lida", "张三"), ("wanghuiwu", "李四"), ("lihanjun", "王五"))
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="需要 Chromium：apt-get install -y chromium（Debian 包，/usr/bin/chromium）"
 )
+
+
+def answer_check(page: Any, deadline: float) -> int:
+    """Tap the first option shown until this phone has no question left; returns the taps."""
+    taps = 0
+    while time.monotonic() < deadline:
+        if page.locator("#quiz-wait").count() or not page.locator("#quiz, #quiz-wait").count():
+            return taps
+        button = page.locator('[data-quiz-option="1"]:not([disabled])')
+        if button.count():
+            try:
+                button.click(timeout=2000)
+                taps += 1
+            except Exception:  # re-rendered under the tap (the next question arrived): tap again
+                continue
+        time.sleep(0.05)
+    pytest.fail("the knowledge check did not finish in time")
 
 
 @pytest.mark.slow
@@ -59,8 +77,25 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
             start = dash.locator(f'[data-team="{link.id}"] [data-op="start"]')
             start.wait_for()
             assert "#k=" not in dash.url  # the secret is taken off the projected address bar
+            assert dash.locator(f'[data-team="{link.id}"] [data-quiz]').is_checked()  # asked unless unticked
             shot(dash, "dashboard-lobby")
             start.click()
+
+            # The knowledge check before play: every phone its own questions, in its own order.
+            phones["lida"].locator("#quiz").wait_for()
+            shot(phones["lida"], "phone-quiz")
+            assert phones["lida"].locator("[data-quiz-option]").count() == 4
+            assert phones["lida"].locator("[data-role-card]").count() == 0  # no task before the check
+            deadline = time.monotonic() + 60
+            assert answer_check(phones["lida"], deadline) == 5
+            waiting = phones["lida"].locator("#quiz-wait")
+            assert "你已答完，等待 李四、王五 答题" in waiting.inner_text()
+            progress = dash.locator(f'[data-quiz-progress="{link.id}"]')
+            progress.locator(".state-line", has_text="1/3 人已答完").wait_for()
+            shot(dash, "dashboard-quiz")
+            for role in ("wanghuiwu", "lihanjun"):
+                assert answer_check(phones[role], deadline) == 5
+            phones["lida"].locator('[data-role-card="lida"]').wait_for()  # the check is over: play
 
             # Reload mid-task: the same role and task come back.
             lodging = phones["wanghuiwu"].locator('[data-role-card="wanghuiwu"] .task-title')
@@ -133,6 +168,9 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
                     if page.locator("#results").count():
                         finished += 1
                         continue
+                    if page.locator("[data-quiz-option]").count():  # the check after the ending
+                        answer_check(page, deadline)
+                        continue
                     index = 0
                     if role == "lihanjun" and not trapped:
                         index = 1
@@ -159,6 +197,8 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
             for page in phones.values():
                 text = page.locator("#results").inner_text()
                 assert "结局：有惊无险" in text and "把7月1日当开幕日" in page.inner_text("main")
+                key = page.locator("#quiz-key").inner_text()  # then the check's answers, for everyone
+                assert "正确答案：马林和尼克尔斯基" in key and "赛前" in key and "赛后" in key
             shot(phones["lida"], "phone-results")
             dash.locator(f'[data-team="{link.id}"] .state-line', has_text="结局：有惊无险").wait_for()
             shot(dash, "dashboard-over")
@@ -174,5 +214,7 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
         assert state.status == "ended" and state.ending == "opened"
         assert state.sprung == ["july_first"]
         assert sum(e.kind == "choice_made" for e in events) == 7  # 6 right answers and the one trap
+        answers = [e.data for e in events if e.kind == "quiz_answered"]
+        assert len(answers) == 2 * 3 * 5 and {a["player"] for a in answers} == {"张三", "李四", "王五"}
     finally:
         store.close()

@@ -50,7 +50,7 @@ def started_team(
         tokens[role] = reply["token"]
     org = phone("192.168.1.2")
     assert send(hub, org, t="host", secret=hub.secret)["t"] == "dash"
-    assert send(hub, org, t="org", op="start", team=team.row.id, aid="go")["ok"]
+    assert send(hub, org, t="org", op="start", team=team.row.id, aid="go", quiz="skip")["ok"]
     return hub, team, phones, tokens, org
 
 
@@ -209,7 +209,7 @@ def test_a_restart_does_not_resume_a_session_whose_scenario_file_changed(
     send(hub, phone(), t="join", code=team.row.code, name="张三")
     org = phone("10.2.2.2")
     send(hub, org, t="host", secret=hub.secret)
-    assert send(hub, org, t="org", op="start", team=team.row.id, aid="s")["ok"]
+    assert send(hub, org, t="org", op="start", team=team.row.id, aid="s", quiz="skip")["ok"]
     events = store.events(team.row.session_id)
     store.close()
 

@@ -29,6 +29,7 @@ from engine.format.model import (
     TrapCondition,
 )
 from engine.format.problems import SHOWN_PER_KIND, Problem, Severity, more_line
+from engine.format.quizcheck import check_quiz
 from engine.format.scenario import Scenario
 from engine.format.yamlsource import Path, SourceMap
 
@@ -429,5 +430,6 @@ def check_scenario(scenario: Scenario, smap: SourceMap) -> list[Problem]:
     checker.check_tasks()
     checker.check_dependency_cycles()
     checker.check_events_and_endings()
+    check_quiz(scenario, checker)
     checker.summarise_hidden()
     return checker.problems

@@ -69,6 +69,8 @@ EventKind = Literal[
     "session_unpaused",
     "session_abandoned",
     "session_resumed",
+    "quiz_answered",
+    "quiz_skipped",
 ]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 

@@ -223,6 +223,11 @@ class Node(Strict):
     text: Text
     hint: str | None = Field(default=None, max_length=2000, description="Facilitator's hint.")
     choices: list[Choice] = Field(min_length=1, max_length=9)
+    shuffle: StrictBool = Field(
+        default=True,
+        description="Show the choices in a random order, fixed for the session (so the right answer is "
+        "never always the first). false: always as written, e.g. options in chronological order.",
+    )
 
 
 # Outcomes every task can have: its plain finish, and the facilitator's skip.
@@ -311,6 +316,29 @@ class Ending(Strict):
     bonus: Points = 0
 
 
+class QuizOption(Strict):
+    """One answer to a quiz item; exactly one option of an item is ``correct``."""
+
+    text: Annotated[str, Field(min_length=1, max_length=400)]
+    correct: StrictBool = False
+
+
+class QuizItem(Strict):
+    """A knowledge-check question, asked before play and again after the ending (items and
+    options in a random order per session). It measures one misconception: ``trap`` names the
+    trap whose mistake the wrong options stand for, so reports can set the answers beside what
+    happened in play."""
+
+    id: Id
+    question: Text
+    options: list[QuizOption] = Field(min_length=2, max_length=9)
+    trap: Id = Field(description="The trap (misconception) this item measures.")
+    explanation: str = Field(
+        default="", max_length=2000, description="Why the right answer is right, 1-2 sentences."
+    )
+    source: str = Field(default="", max_length=1000, description="Where the answer's facts come from.")
+
+
 class Scoring(Strict):
     start: StrictInt = Field(
         default=0, ge=-START_MAX, le=START_MAX, description="The team's score at the start."
@@ -339,3 +367,8 @@ class ScenarioFile(Strict):
     events: list[TeamEvent] = Field(default_factory=list)
     endings: list[Ending] = Field(min_length=1)
     scoring: Scoring = Field(default_factory=Scoring)
+    quiz: list[QuizItem] = Field(
+        default_factory=list,
+        max_length=40,
+        description="The knowledge check asked before play and after the ending (empty: none).",
+    )

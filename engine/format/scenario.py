@@ -27,6 +27,7 @@ from engine.format.model import (
     Ending,
     FlagValue,
     Node,
+    QuizItem,
     Role,
     ScenarioFile,
     Task,
@@ -86,6 +87,9 @@ class Scenario:
         self.endings: dict[str, Ending] = {}
         for ending in data.endings:
             self.endings.setdefault(ending.id, ending)
+        self.quiz: dict[str, QuizItem] = {}  # the knowledge check, in file order
+        for item in data.quiz:
+            self.quiz.setdefault(item.id, item)
         # Every condition of the file compiled once; keyed by identity because the scenario owns
         # these objects for its whole life.
         owned: list[Condition] = [t.requires for t in data.tasks if t.requires is not None]

@@ -9,5 +9,6 @@ and sends back what the player chose, nothing more.
 - ``results``: the end-of-session summary, from the replayed metrics
 - ``timeline``: the one session timeline, drawn by the results and review screens
 - ``inputs``: choice numbers and facilitator commands -> actions (or a refusal in Chinese)
+- ``quizview``: the knowledge check: each player's next question, the team's progress, the key
 - ``i18n``: Traditional Chinese display
 """

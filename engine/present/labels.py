@@ -15,6 +15,7 @@ from engine.format.model import FlagDef, FlagValue
 
 # session status (State.status) -> what organizers and players read
 STATUS_NAMES = {
+    "quiz": "知识小测",
     "active": "进行中",
     "paused": "已暂停",
     "ended": "已结束",
@@ -29,6 +30,7 @@ ROLE_STATUS_NAMES = {
     "waiting": "等待中",
     "finished": "已完成",
     "over": "已结束",
+    "quiz": "小测中",
 }
 # score parts (State.score_parts), in the order the fold adds them
 PART_NAMES = {"start": "初始", "tasks": "任务", "choices": "选择", "traps": "陷阱", "ending": "结局"}

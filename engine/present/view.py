@@ -15,14 +15,19 @@ from engine.format.conditions import unmet_events
 from engine.format.scenario import Scenario
 from engine.present import labels
 from engine.present.feed import recent_feed
+from engine.rules.shuffle import shown_choices
 from engine.rules.state import Event, State
-from engine.rules.step import in_play, tasks_total, visible_choices
+from engine.rules.step import in_play, tasks_total
 
-RoleStatus = Literal["active", "locked", "waiting", "finished", "over"]
+RoleStatus = Literal["active", "locked", "waiting", "finished", "over", "quiz"]
 
 
 @dataclass(frozen=True)
 class ChoiceView:
+    """A choice as shown: in the session's order (:mod:`engine.rules.shuffle`), numbered from 1.
+    The number is what a player presses; the index (as written in the YAML) is what the action
+    carries, so every front-end maps shown position <-> authored index through this one view."""
+
     index: int  # the index the action must carry
     number: int  # 1-based number shown to players
     text: str
@@ -89,6 +94,8 @@ class RoleView:
             return "任务全部完成"
         if self.status == "over":
             return "会话已结束"
+        if self.status == "quiz":
+            return "知识小测中，游戏还没开始"
         return f"《{self.task_title}》"
 
     def headline(self) -> str:
@@ -150,13 +157,15 @@ def role_view(scenario: Scenario, state: State, role_id: str, now: float) -> Rol
     )
     if state.over:
         return RoleView(status="over", **base)  # type: ignore[arg-type]
+    if state.status == "quiz":  # the team answers the knowledge check first: nobody acts yet
+        return RoleView(status="quiz", **base)  # type: ignore[arg-type]
     game_now = state.game_now(now)
     if rs.task is not None and rs.node is not None:
         task = scenario.tasks[rs.task]
         node = scenario.node(rs.task, rs.node)
         choices = [
             ChoiceView(i, n + 1, node.choices[i].text)
-            for n, i in enumerate(visible_choices(scenario, state, rs.task, rs.node))
+            for n, i in enumerate(shown_choices(scenario, state, rs.task, rs.node))
         ]
         locked = max(0.0, rs.locked_until - game_now)
         return RoleView(

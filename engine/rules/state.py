@@ -8,7 +8,9 @@ construction.
 Event kinds (``Event.kind``) and their ``data``:
 
 =================  ==========================================================================
-session_started    scenario_id, scenario_hash, team, score
+session_started    scenario_id, scenario_hash, team, score, flags, roles; shuffle (the seed of the
+                   order options are shown in; absent: as written); quiz (the knowledge check's
+                   item ids, when this session asks it)
 role_assigned      role, player
 task_opened        role, task, node
 role_waiting       role, task, blockers (role ids), missing (task ids)
@@ -26,7 +28,17 @@ session_stuck      (no role can act and no ending holds -- a scenario bug the ve
 hint_given         role, text
 task_skipped       role, task   (facilitator; followed by task_completed outcome "skipped")
 session_paused / session_unpaused / session_abandoned / session_resumed
+quiz_answered      role (the player's first role), phase ("pre" | "post"), player, item,
+                   option (index as written), correct
+quiz_skipped       phase (the facilitator skipped that knowledge check)
 =================  ==========================================================================
+
+The knowledge check. A session that asks it starts in status ``quiz`` (phase ``pre``): the
+team's tasks are open but nobody may act until every player has answered every item, or the
+facilitator skips it; the ending opens phase ``post`` (the status stays ``ended``). While a
+check is open the game clock stands still exactly as in a pause (``paused_at`` is set, and its
+span is added to ``paused_total`` when it closes; ``quiz_total`` counts the checks' share), so
+waits, lock-outs, the clock and every review figure leave quiz time out.
 
 Game time. A pause freezes the game: while paused nothing runs out, and on ``session_unpaused``
 the fold moves every running lock-out's end and every wait's start later by the paused span, so
@@ -93,7 +105,7 @@ class RoleState:
 class State:
     """Everything the rules need to know about a session at one moment."""
 
-    status: str = "new"  # new | active | paused | ended | stuck | abandoned
+    status: str = "new"  # new | quiz | active | paused | ended | stuck | abandoned
     scenario_id: str = ""
     scenario_hash: str = ""
     team: str = ""
@@ -111,8 +123,14 @@ class State:
     fired: list[str] = field(default_factory=list)
     sprung: list[str] = field(default_factory=list)
     ending: str | None = None
-    paused_at: float | None = None  # when the current pause began (None: not paused)
-    paused_total: float = 0.0  # seconds spent paused before the current pause
+    paused_at: float | None = None  # when the current pause (or knowledge check) began
+    paused_total: float = 0.0  # seconds the game stood still before that (pauses and checks)
+    shuffle: int | None = None  # seed of the shown order of options (None: as written)
+    quiz_items: tuple[str, ...] = ()  # the knowledge check's items (empty: none asked)
+    quiz: str | None = None  # the check open now: "pre" | "post" | None
+    quiz_answers: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (phase, player, item)
+    quiz_done: frozenset[str] = frozenset()  # phases answered in full or skipped
+    quiz_total: float = 0.0  # seconds spent in closed checks (also counted in paused_total)
 
     def copy(self) -> State:
         return State(
@@ -136,6 +154,12 @@ class State:
             self.ending,
             self.paused_at,
             self.paused_total,
+            self.shuffle,
+            self.quiz_items,
+            self.quiz,
+            dict(self.quiz_answers) if self.quiz_answers else {},
+            self.quiz_done,
+            self.quiz_total,
         )
 
     @property
@@ -150,7 +174,7 @@ class State:
     def elapsed(self, now: float) -> float:
         """Seconds of play since the start, paused spans excluded (a finished session stops at
         its last event)."""
-        end = self.now if self.over else self.game_now(now)
+        end = self.game_now(self.now if self.over else now)  # a post-check leaves the end frozen
         return max(0.0, end - self.started_at - self.paused_total)
 
 
@@ -175,6 +199,12 @@ def _session_started(state: State, event: Event) -> None:
     state.flags = dict(d["flags"])
     state.roles = {r: RoleState() for r in d["roles"]}
     _add_score(state, "start", d["score"])
+    state.shuffle = d.get("shuffle")
+    items = d.get("quiz")
+    if items:
+        state.quiz_items = tuple(items)
+        _open_quiz(state, "pre", event.at)
+        state.status = "quiz"
 
 
 def _role_assigned(state: State, event: Event) -> None:
@@ -256,6 +286,10 @@ def _ending_reached(state: State, event: Event) -> None:
         _add_score(state, "ending", event.data["bonus"])
     for role in state.roles.values():
         _stop_waiting(role, event.at)
+    if state.quiz is not None:  # an ending that held at the start: nothing to check before it
+        _close_quiz(state, state.quiz, event.at)
+    if state.quiz_items and "post" not in state.quiz_done:
+        _open_quiz(state, "post", event.at)
 
 
 def _status(status: str) -> Callable[[State, Event], None]:
@@ -293,10 +327,47 @@ def _session_unpaused(state: State, event: Event) -> None:
 
 
 def _session_abandoned(state: State, event: Event) -> None:
+    if state.quiz is not None:
+        _close_quiz(state, state.quiz, event.at)
     _end_pause(state, event.at)  # ended while paused: the pause is not play time either
     state.status = "abandoned"
     for role in state.roles.values():
         _stop_waiting(role, event.at)
+
+
+def _open_quiz(state: State, phase: str, at: float) -> None:
+    state.quiz = phase
+    state.paused_at = at  # the game stands still while the team answers
+
+
+def _close_quiz(state: State, phase: str, at: float) -> None:
+    state.quiz_done = state.quiz_done | {phase}
+    if state.quiz != phase:
+        return
+    state.quiz = None
+    if state.paused_at is not None:
+        state.quiz_total += max(0.0, at - state.paused_at)
+    _end_pause(state, at)
+    if state.status == "quiz":
+        state.status = "active"
+
+
+def quiz_players(state: State) -> list[str]:
+    """The session's players, each once, in the order of their first role: who answers."""
+    return list(dict.fromkeys(state.players.values()))
+
+
+def _quiz_answered(state: State, event: Event) -> None:
+    d = event.data
+    phase = d["phase"]
+    state.quiz_answers[(phase, d["player"], d["item"])] = d["option"]
+    given = sum(1 for key in state.quiz_answers if key[0] == phase)
+    if given >= len(quiz_players(state)) * len(state.quiz_items):
+        _close_quiz(state, phase, event.at)
+
+
+def _quiz_skipped(state: State, event: Event) -> None:
+    _close_quiz(state, event.data["phase"], event.at)
 
 
 def _audit_only(state: State, event: Event) -> None:
@@ -325,6 +396,8 @@ _APPLY: dict[EventKind, Callable[[State, Event], None]] = {
     "session_paused": _session_paused,
     "session_unpaused": _session_unpaused,
     "session_abandoned": _session_abandoned,
+    "quiz_answered": _quiz_answered,
+    "quiz_skipped": _quiz_skipped,
 }
 
 

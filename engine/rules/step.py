@@ -10,70 +10,52 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from engine.format.conditions import Input, Predicate, Unmet
 from engine.format.effects import EventKind
 from engine.format.model import FlagValue
 from engine.format.scenario import Scenario
+from engine.rules import knowledge
+from engine.rules.actions import (
+    Abandon,
+    Action,
+    Answer,
+    Choose,
+    Hint,
+    Pause,
+    Resume,
+    RuleViolation,
+    Skip,
+    SkipQuiz,
+    Start,
+    Unpause,
+)
 from engine.rules.changes import CHANGES, PLAN_INPUT
 from engine.rules.state import Event, RoleState, State, apply_event
 
-
-class RuleViolation(Exception):
-    """An action the rules refuse (not your turn, locked out, stale choice, ...); message in Chinese."""
-
-
-# --- actions ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Start:
-    team: str
-    assignment: dict[str, str]  # role id -> player name
-
-
-@dataclass(frozen=True)
-class Choose:
-    role: str
-    choice: int  # index into the node's choices as written in the YAML
-    node: str | None = None  # the node the player saw; a mismatch means the action is stale
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Facilitator: finish a role's current task as "skipped" (audited, no points)."""
-
-    role: str
-
-
-@dataclass(frozen=True)
-class Hint:
-    role: str
-
-
-@dataclass(frozen=True)
-class Pause:
-    pass
-
-
-@dataclass(frozen=True)
-class Unpause:
-    pass
-
-
-@dataclass(frozen=True)
-class Abandon:
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Resume:
-    """Marks that a session continued in a new process (audit only)."""
-
-
-Action = Start | Choose | Skip | Hint | Pause | Unpause | Abandon | Resume
+# The actions live in engine.rules.actions; they are named here too, where callers look for them.
+__all__ = [
+    "Abandon",
+    "Action",
+    "Answer",
+    "Choose",
+    "Hint",
+    "Pause",
+    "Resume",
+    "RuleViolation",
+    "Skip",
+    "SkipQuiz",
+    "Start",
+    "Unpause",
+    "decide",
+    "in_play",
+    "is_open",
+    "offered",
+    "step",
+    "tasks_total",
+    "visible_choices",
+]
 
 
 # --- queries shared by rules, views and bots ---------------------------------------------------
@@ -280,8 +262,7 @@ class _Turn:
         unassigned = [s.roles[r].name for r in s.roles if not action.assignment.get(r)]
         if unassigned:
             raise RuleViolation(f"这些角色还没有玩家：{'、'.join(unassigned)}")
-        self.emit(
-            "session_started",
+        data: dict[str, Any] = dict(
             scenario_id=s.id,
             scenario_hash=s.hash,
             team=action.team,
@@ -289,8 +270,17 @@ class _Turn:
             flags=dict(s.flag_initial),
             roles=list(s.roles),
         )
+        if action.shuffle is not None:  # absent: shown as written, as every session before it
+            data["shuffle"] = action.shuffle
+        asks = action.quiz != "off" and bool(s.quiz)
+        if asks:
+            data["quiz"] = list(s.quiz)
+        self.emit("session_started", **data)
         for role_id in s.roles:
             self.emit("role_assigned", role_id, player=action.assignment[role_id])
+        if asks and action.quiz == "skip":  # the facilitator skipped both checks, said in the log
+            self.emit("quiz_skipped", phase="pre")
+            self.emit("quiz_skipped", phase="post")
         self.exhaustive = True  # a new team: nothing is settled yet
         self.settle()
 
@@ -298,6 +288,8 @@ class _Turn:
         st = self.state
         if st.status == "paused":
             raise RuleViolation("会话已暂停，请主持人继续后再操作")
+        if st.status == "quiz":
+            raise RuleViolation("请先完成赛前知识小测（或由主持人跳过），再开始行动")
         if st.status != "active":
             raise RuleViolation("会话已经结束")
         rs = st.roles.get(role_id)
@@ -421,6 +413,11 @@ def step(
         turn.emit("session_abandoned", reason=action.reason)
     elif isinstance(action, Resume):
         turn.emit("session_resumed")
+    elif isinstance(action, Answer):
+        role, data = knowledge.answer(scenario, state, action)
+        turn.emit("quiz_answered", role, **data)  # the role rides in the data, as the store keeps it
+    elif isinstance(action, SkipQuiz):
+        turn.emit("quiz_skipped", **knowledge.skip(state, action))
     else:  # pragma: no cover - exhaustive
         raise TypeError(action)
     return turn.events, turn.state

@@ -10,4 +10,8 @@ differs (:mod:`engine.session.replay`).
 
 from __future__ import annotations
 
-RULES_VERSION = 2  # 2: a pause freezes lock-outs and waits (the fold moves them on by the paused span)
+# 2: a pause freezes lock-outs and waits (the fold moves them on by the paused span)
+# 3: a session may record a shuffle seed (the order options are shown in) and ask a knowledge
+#    check (status "quiz", quiz_answered / quiz_skipped): a log from these rules must not be
+#    continued by rules that would show it in another order or ignore its check
+RULES_VERSION = 3

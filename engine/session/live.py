@@ -19,6 +19,7 @@ from engine.format.files import read_source
 from engine.format.loader import parse_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario, content_hash
+from engine.rules.actions import QuizMode
 from engine.rules.state import Event, State, fold
 from engine.rules.step import Action, Resume, RuleViolation, Start, step
 from engine.rules.version import RULES_VERSION
@@ -41,6 +42,11 @@ class RulesChanged(StoreError):
 def new_session_id() -> str:
     """64 random bits as 16 hex digits (ids are typed by prefix, so this costs no one anything)."""
     return secrets.token_hex(8)
+
+
+def new_shuffle_seed() -> int:
+    """A seed for the order a new session shows options in (recorded in its log)."""
+    return secrets.randbelow(2**31)
 
 
 def assign_roles(
@@ -87,9 +93,15 @@ class Session:
         assignment: dict[str, str],
         clock: Clock | None = None,
         session_id: str | None = None,
+        shuffle: int | None = None,
+        quiz: QuizMode = "off",
     ) -> Session:
+        """Start and store a session. ``shuffle``: the seed of the order options are shown in
+        (front-ends pass :func:`new_shuffle_seed`; None shows them as written); ``quiz``: whether
+        the scenario's knowledge check is asked, skipped by the facilitator, or not part of it."""
         clock = clock or SystemClock()
-        events, state = step(scenario, State(), Start(team, assignment), clock.now())
+        start = Start(team, assignment, shuffle, quiz)
+        events, state = step(scenario, State(), start, clock.now())
         for attempt in range(ID_ATTEMPTS):
             sid = session_id or new_session_id()
             try:
@@ -172,6 +184,18 @@ def link_members(store: Store, session_id: str, players: Iterable[str]) -> None:
     just now) costs only the member report's attribution, and the next action reports the disk."""
     with contextlib.suppress(StoreError):
         store.link_members(session_id, match_players(store.members(), set(players)))
+
+
+RECENT_ENDED = 10  # ended sessions looked into for a check still open after the ending
+
+
+def resumable(store: Store, rows: list[SessionRow]) -> list[SessionRow]:
+    """The sessions that may go on, newest first: those in play, paused or in the check before
+    play, and the latest few that ended with the check after the ending still open (the status
+    of those is "ended", so only their events tell)."""
+    ended = [r.id for r in rows if r.status == "ended"][:RECENT_ENDED]
+    open_after = {sid for sid in ended if fold(store.events(sid)).quiz is not None}
+    return [r for r in rows if r.status in ("active", "paused", "quiz") or r.id in open_after]
 
 
 def _same_file(path: str, scenario_hash: str) -> bool:

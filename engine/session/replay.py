@@ -11,16 +11,19 @@ in Chinese; none means the old log is exactly what today's rules would have writ
 from __future__ import annotations
 
 from engine.format.scenario import Scenario
+from engine.rules.actions import QuizMode
 from engine.rules.state import Event, State
 from engine.rules.step import (
     Abandon,
     Action,
+    Answer,
     Choose,
     Hint,
     Pause,
     Resume,
     RuleViolation,
     Skip,
+    SkipQuiz,
     Start,
     Unpause,
     step,
@@ -42,11 +45,21 @@ def action_of(events: list[Event], at: int = 0) -> Action | None:
         return Choose(d["role"], d["choice"], d["node"])
     if first.kind == "session_started":
         players: dict[str, str] = {}
+        after = at + 1
         for event in events[at + 1 :]:
             if event.kind != "role_assigned":
                 break
             players[event.data["role"]] = event.data["player"]
-        return Start(d["team"], players)
+            after += 1
+        quiz: QuizMode = "off"
+        if "quiz" in d:  # skipped at the start: the skips follow the assignments
+            skipped = after < len(events) and events[after].kind == "quiz_skipped"
+            quiz = "skip" if skipped else "ask"
+        return Start(d["team"], players, d.get("shuffle"), quiz)
+    if first.kind == "quiz_answered":
+        return Answer(d["player"], d["item"], d["option"], d["phase"])
+    if first.kind == "quiz_skipped":
+        return SkipQuiz(d["phase"])
     if first.kind == "task_skipped":
         return Skip(d["role"])
     if first.kind == "hint_given":

@@ -20,6 +20,7 @@ from engine.rules.state import Event
 from engine.rules.step import RuleViolation
 from engine.session.live import Session
 from engine.store.db import StoreError
+from engine.terminal.quizprompt import QuizPrompt
 
 HELP = """\
 输入方式：
@@ -32,6 +33,7 @@ HELP = """\
   !skip 角色号      跳过该角色当前的任务（记入审计日志，不得分）
   !pause / !go      暂停（时钟、等待和锁定都停下）/ 继续
   !end              结束会话（记为“已放弃”，结果仍会显示）
+知识小测（开局前和结局后，场景带小测时）：轮到谁谁输入选项号；主持人输入 !skip 跳过
 """
 
 
@@ -145,11 +147,24 @@ class TextPlay:
         start may already have announced something (a team event at the start)."""
         if show_intro:
             self.intro()
-        if fresh:
-            self.report(self.session.events)
+        announce = fresh  # what the start announced, told once the game begins
         while True:
-            if self.session.state.over:
+            state = self.session.state
+            if state.quiz is not None:
+                if state.over and state.ending:
+                    self.say()
+                    title = self.session.scenario.endings[state.ending].title
+                    self.say(f"══ 游戏结束：{title} ══（先做赛后知识小测，再公布结果和讲解）")
+                if not QuizPrompt(self).run():
+                    self.resume_hint()
+                    return 0
+                continue
+            if announce:
+                self.report(self.session.events)
+                announce = False
+            if state.over:
                 self.summary()
+                QuizPrompt(self).key()
                 return 0
             team = self.render()
             if team.paused:

@@ -21,6 +21,12 @@ cannot prove the conditions overlap); a pair with at least one unconditional cho
   character pairs: words of the right choice that are neither in the trap choice nor in the
   question itself must appear somewhere.
 
+- ``pinned-answer-position``: nodes that pin their order (``shuffle: false``) put the right
+  answer in the same place (at least two such nodes, three in four of them in one place), so
+  players learn the position instead of the history. The *right answer* of a node is its one
+  choice that is not a trap and gives the most points, in a node that asks something (it has
+  a trap, or its choices are worth different points); its place is its position as written.
+
 Thresholds are conservative: a warning means a real imbalance a playtest would also show.
 """
 
@@ -41,6 +47,8 @@ FEW_DECISIONS_MIN = 3  # ... when the busiest role has at least this many
 LONG_WAIT_RATIO = 3.0  # warn when a role waits over 3x the others' median longest wait ...
 LONG_WAIT_MIN = 8  # ... and at least this many moves
 KNOWLEDGE_MIN_PAIRS = 1  # distinguishing character pairs the team must be able to read
+PINNED_MIN = 2  # pinned nodes with a right answer before their positions say anything ...
+PINNED_SAME_SHARE = 0.75  # ... and the share of them with the answer in one place that warns
 
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+")
 
@@ -87,6 +95,19 @@ def is_real_decision(node: Node) -> bool:
         for b in choices[i + 1 :]
         if a.when is None or b.when is None
     )
+
+
+def right_answer(node: Node) -> int | None:
+    """The node's right answer (index as written): its one choice that is not a trap and gives the
+    most points, if the node asks something (it has a trap, or choices worth different points)."""
+    choices = node.choices
+    safe = [i for i, c in enumerate(choices) if c.trap is None]
+    if len(choices) < 2 or not safe:
+        return None
+    asks = len(safe) < len(choices) or len({c.points for c in choices}) > 1
+    best = max(choices[i].points for i in safe)
+    top = [i for i in safe if choices[i].points == best]
+    return top[0] if asks and len(top) == 1 else None
 
 
 def role_decisions(scenario: Scenario) -> dict[str, int]:
@@ -198,6 +219,29 @@ class _Lint:
                         )
 
 
+def _pinned_positions(lint: _Lint) -> None:
+    pinned: list[tuple[int, int, int]] = []  # (task index, node index, right answer's position)
+    for ti, task in enumerate(lint.s.data.tasks):
+        for ni, node in enumerate(task.nodes):
+            right = right_answer(node) if not node.shuffle else None
+            if right is not None:
+                pinned.append((ti, ni, right))
+    if len(pinned) < PINNED_MIN:
+        return
+    counts: dict[int, int] = {}
+    for _, _, position in pinned:
+        counts[position] = counts.get(position, 0) + 1
+    position, same = max(counts.items(), key=lambda kv: kv[1])
+    if same >= PINNED_SAME_SHARE * len(pinned):
+        ti, ni, _ = next(p for p in pinned if p[2] == position)
+        lint.warn(
+            ("tasks", ti, "nodes", ni, "shuffle"),
+            "pinned-answer-position",
+            f"固定顺序（shuffle: false）的 {len(pinned)} 个节点里，有 {same} 个的正确选项都排在第 {position + 1} 项："
+            f"玩家会学会“总选第 {position + 1} 项”，而不是记住史实；请调换其中一些节点的选项顺序，或去掉 shuffle: false",
+        )
+
+
 def balance_problems(
     scenario: Scenario, smap: SourceMap | None = None, waits: dict[str, int | None] | None = None
 ) -> list[Problem]:
@@ -207,4 +251,5 @@ def balance_problems(
     if waits:
         lint.waits(waits)
     lint.trap_knowledge()
+    _pinned_positions(lint)
     return sorted(lint.problems, key=lambda p: (p.line, p.column))

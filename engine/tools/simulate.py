@@ -1,6 +1,7 @@
 """Simulate many bot teams and summarise how a scenario plays (``play.py simulate``).
 
-    simulate(scenario, teams, seed=0, policy="random", store=None) -> Simulation
+    simulate(scenario, teams, seed=0, policy="random", store=None, quiz=False, yardstick=False)
+    expert_ending(scenario, seed=0) -> str | None
 
 Every team is a whole session played by :func:`engine.tools.bots.play_bot_session` through the real
 rules (and, with a store, the real store). Team ``i`` uses seed ``seed * 1_000_003 + i``, so a
@@ -44,6 +45,8 @@ class Simulation:
         trap_hits: trap id -> fraction of teams that sprang it.
         idle: role id -> mean seconds that role waited for others per session.
         session_ids: stored session ids (with a store).
+        expert: the ending expert bots reach most often (None: not worked out, or none);
+            ``expert_share`` is the fraction of these teams that reached it.
     """
 
     teams: int
@@ -56,6 +59,11 @@ class Simulation:
     trap_hits: dict[str, float] = field(default_factory=dict)
     idle: dict[str, float] = field(default_factory=dict)
     session_ids: list[str] = field(default_factory=list)
+    expert: str | None = None
+
+    @property
+    def expert_share(self) -> float:
+        return self.endings.get(self.expert, 0) / self.teams if self.expert and self.teams else 0.0
 
     @property
     def score_stats(self) -> Stats:
@@ -70,15 +78,40 @@ def team_seed(seed: int, team: int) -> int:
     return seed * 1_000_003 + team
 
 
+EXPERT_TEAMS = 30  # expert bots barely vary: a few dozen games name their usual ending
+
+
+def expert_ending(scenario: Scenario, seed: int = 0) -> str | None:
+    """The ending expert bots (who never spring a trap) reach most often: what a team that knows
+    its history earns. The yardstick for the other policies, ``first`` above all: a team that
+    always presses 1 must not earn it."""
+    reached: Counter[str] = Counter()
+    for i in range(EXPERT_TEAMS):
+        ending = play_bot_session(scenario, "expert", seed=team_seed(seed, i)).state.ending
+        if ending is not None:
+            reached[ending] += 1
+    return reached.most_common(1)[0][0] if reached else None
+
+
 def simulate(
-    scenario: Scenario, teams: int, seed: int = 0, policy: Policy = "random", store: Store | None = None
+    scenario: Scenario,
+    teams: int,
+    seed: int = 0,
+    policy: Policy = "random",
+    store: Store | None = None,
+    quiz: bool = False,
+    yardstick: bool = False,
 ) -> Simulation:
+    """``teams`` bot sessions (``quiz``: answering the knowledge check too); with ``yardstick``
+    and a policy other than expert, also how many reached the expert's ending."""
     sim = Simulation(teams, policy, seed)
+    if yardstick and policy != "expert":
+        sim.expert = expert_ending(scenario, seed)
     trap_counts: Counter[str] = Counter()
     idle_total: dict[str, float] = dict.fromkeys(scenario.roles, 0.0)
     for i in range(teams):
         result = play_bot_session(
-            scenario, policy, seed=team_seed(seed, i), store=store, team=f"机器人队{i + 1}"
+            scenario, policy, seed=team_seed(seed, i), store=store, team=f"机器人队{i + 1}", quiz=quiz
         )
         state = result.state
         if state.ending is not None:
@@ -86,7 +119,7 @@ def simulate(
         else:
             sim.endings["stuck" if state.status == "stuck" else "unfinished"] += 1
         sim.scores.append(state.score)
-        sim.durations.append(state.now - state.started_at)
+        sim.durations.append(state.elapsed(state.now))  # game time: a knowledge check is not play
         sim.actions.append(result.actions)
         trap_counts.update(set(state.sprung))
         for role_id, rs in state.roles.items():

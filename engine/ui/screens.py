@@ -5,6 +5,7 @@ SCREENS = (
     "title",
     "choose",
     "setup",
+    "quiz",
     "play",
     "feedback",
     "trap",

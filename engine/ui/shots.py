@@ -48,6 +48,8 @@ def take(
     scenario = load_scenario(scenario_path)
     if scene == "feedback" and not has_feedback(scenario):
         raise NotInScenario(f"{scenario.title} 没有带反馈（feedback）的选择")
+    if scene == "quiz" and not scenario.quiz:
+        raise NotInScenario(f"{scenario.title} 没有知识小测（quiz）")
     clock = ManualClock()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "shots.db", synchronous="OFF")
@@ -71,6 +73,9 @@ def take(
                 setup.picks[next(iter(scenario.roles))] = players[0]
             elif scene == "host":
                 _host(app, scenario)
+            elif scene == "quiz":  # the first player's first question before play
+                session = Session.start(scenario, store, "红星小组", assignment, clock, shuffle=1, quiz="ask")
+                app.show("quiz", session=session, fresh=True).on_button(f"quiz-ready:{players[0]}")
             elif scene == "review":
                 _review_store(scenario, store)
                 app.show("review", tab="debrief")

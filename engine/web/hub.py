@@ -33,7 +33,7 @@ from engine.session.live import Session
 from engine.store.db import Store, StoreError
 from engine.store.hosting import HostTables, HostTeam
 from engine.web import messages as m
-from engine.web import organizer, seating
+from engine.web import organizer, quizphone, seating
 from engine.web.access import GUESSES, JOINS, AddressLimits, new_code, origin_allowed
 from engine.web.payloads import notes, phone_play, team_public
 from engine.web.roster import RECENT_ACTIONS, Client, HubRefusal, Listener, Seat, Team, TooManyTries, error
@@ -158,6 +158,8 @@ class Hub:
             return seating.pick(self, team, seat, msg)
         if isinstance(msg, m.Act):
             return self._act(team, seat, msg)
+        if isinstance(msg, m.Quiz):
+            return quizphone.answer(self, team, seat, msg)
         return self.view(team, seat)  # Sync
 
     def drop(self, client: Client) -> None:
@@ -220,6 +222,7 @@ class Hub:
                 for r in scenario.roles.values()
             ],
             "players": [s.name for s in team.seats.values()],
+            "quiz": len(scenario.quiz),  # items in the knowledge check (0: none)
         }
 
     def view(self, team: Team, seat: Seat, public: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -246,6 +249,8 @@ class Hub:
             out["play"] = phone_play(
                 s.scenario, s.state, s.events, team.notes, team.roles_of(seat), now, public
             )
+            out["quiz"] = quizphone.phone_quiz(team, seat)
+            out["quiz_key"] = quizphone.phone_key(team, seat)
         else:
             out["seq"] = 0
             out["title"] = team.scenario.title if team.scenario else ""
@@ -274,6 +279,7 @@ class Hub:
             s = team.session
             out["title"] = s.scenario.title
             out["team"] = public or team_public(s.scenario, s.state, s.events, self.clock.now())
+            out["quiz"] = quizphone.team_quiz(team)
         else:
             out["title"] = team.scenario.title if team.scenario else ""
         return out

@@ -12,9 +12,10 @@ join   code, name, role (optional)                  ``joined`` with the token, t
 hello  token                                        ``view`` (or ``error`` code ``bad_token``)
 pick   role ("" = let the host choose)               ``view`` (lobby only)
 act    aid, role, choice, node                      ``ack`` (ok or error), then ``view`` to the team
+quiz   aid, item, option, phase                     ``ack``; the phone's seat answers the check
 sync   --                                           ``view`` again
 host   secret                                       ``dash`` with every team
-org    op, team, role, name, seat                   ``ack``; the dashboard updates
+org    op, team, role, name, seat, quiz             ``ack``; the dashboard updates
 ====== =========================================== ===============================================
 """
 
@@ -89,6 +90,16 @@ class Act(_Msg):
     node: Id
 
 
+class Quiz(_Msg):
+    """An answer to the knowledge check (``option``: the index as written, as the view sent it)."""
+
+    t: Literal["quiz"]
+    aid: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
+    item: Id
+    option: StrictInt = Field(ge=0, le=8)
+    phase: Literal["pre", "post"]
+
+
 class Sync(_Msg):
     t: Literal["sync"]
 
@@ -100,15 +111,18 @@ class Host(_Msg):
 
 class Org(_Msg):
     t: Literal["org"]
-    op: Literal["new_team", "start", "pause", "unpause", "hint", "skip", "abandon", "close", "free_seat"]
+    op: Literal[
+        "new_team", "start", "pause", "unpause", "hint", "skip", "abandon", "close", "free_seat", "skip_quiz"
+    ]
     team: Annotated[str, Field(pattern=r"^[0-9a-f]{1,16}$")] | Literal[""] = ""
     role: Id | Literal[""] = ""
     seat: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] | Literal[""] = ""
     name: str = Field(default="", max_length=64)
     aid: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{0,40}$")] = ""
+    quiz: Literal["ask", "skip"] = "ask"  # start: ask the knowledge check, or the organizer skips it
 
 
-Message = Annotated[Peek | Join | Hello | Pick | Act | Sync | Host | Org, Field(discriminator="t")]
+Message = Annotated[Peek | Join | Hello | Pick | Act | Quiz | Sync | Host | Org, Field(discriminator="t")]
 _adapter: TypeAdapter[Message] = TypeAdapter(Message)
 
 

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from engine.format.problems import ScenarioInvalid
 from engine.present.inputs import facilitator
-from engine.rules.step import RuleViolation
-from engine.session.live import Session, assign_roles, new_session_id
+from engine.rules.actions import QuizMode
+from engine.rules.knowledge import open_phase
+from engine.rules.step import RuleViolation, SkipQuiz
+from engine.session.live import Session, assign_roles, new_session_id, new_shuffle_seed
 from engine.store.db import SessionIdTaken
 from engine.web import messages as m
 from engine.web import seating
@@ -74,7 +76,7 @@ def handle(hub: Hub, client: Client, msg: m.Org) -> dict[str, Any]:
     if team is None:
         return _no("no_team", "没有这个队伍", msg.aid)
     if msg.op == "start":
-        return start(hub, team, msg.aid)
+        return start(hub, team, msg.aid, msg.quiz)
     if msg.op == "close":
         close(hub, team)
         return _ok(msg.aid)
@@ -82,13 +84,19 @@ def handle(hub: Hub, client: Client, msg: m.Org) -> dict[str, Any]:
         return free_seat(hub, team, msg.seat, msg.aid)
     if team.session is None:
         return _no("not_started", "这个队伍还没开始", msg.aid)
+    if msg.op == "skip_quiz":
+        phase = open_phase(team.session.state)
+        if phase is None:
+            return _no("rule", "现在没有进行中的知识小测", msg.aid)
+        return hub._apply(team, SkipQuiz(phase), msg.aid)
     if msg.op in ("hint", "skip") and msg.role not in team.session.scenario.roles:
         return _no("rule", "请选择一个角色", msg.aid)
     return hub._apply(team, facilitator(msg.op, msg.role), msg.aid)
 
 
-def start(hub: Hub, team: Team, aid: str = "") -> dict[str, Any]:
-    """Start the team's session: picked roles kept, the rest shared out among the players."""
+def start(hub: Hub, team: Team, aid: str = "", quiz: QuizMode = "ask") -> dict[str, Any]:
+    """Start the team's session: picked roles kept, the rest shared out among the players; the
+    options in an order of its own, the knowledge check asked unless the organizer skips it."""
     if team.session is not None:
         return _no("started", "这个队伍已经开始了", aid)
     if team.row.session_id:
@@ -109,7 +117,14 @@ def start(hub: Hub, team: Team, aid: str = "") -> dict[str, Any]:
         team.row.session_id = session_id
         try:
             team.session = Session.start(
-                team.scenario, hub.store, team.row.name, assignment, hub.clock, session_id
+                team.scenario,
+                hub.store,
+                team.row.name,
+                assignment,
+                hub.clock,
+                session_id,
+                shuffle=new_shuffle_seed(),
+                quiz=quiz,
             )
             break
         except SessionIdTaken:

@@ -25,7 +25,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     store = open_store(args)
     session = Session.resume(store, args.session_id, make_clock(args))
-    if session.state.over:
+    if session.state.over and session.state.quiz is None:  # an open check after the ending goes on
         raise CommandError(f"会话 {session.id} 已经结束（{session.state.status}），无需继续", code=1)
     print(f"继续会话 {session.id}（已保存 {len(session.events)} 条记录）")
     session.mark_resumed()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from engine.cli.commands._common import add_db_option, db_path, open_store, run
 from engine.present.labels import STATUS_NAMES, format_duration
+from engine.session.live import resumable
 
 NAME = "sessions"
 ORDER = 30
@@ -52,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
     widths = [max(_width(row[i]) for row in [header, *table]) for i in range(len(header))]
     for row in [header, *table]:
         print("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=False)).rstrip())
-    unfinished = [r for r in rows if r.status in ("active", "paused")]
+    unfinished = resumable(store, rows)
     if unfinished:
         print(f"\n继续未完成的会话：python play.py resume {unfinished[0].id}")
     return 0

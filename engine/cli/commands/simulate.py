@@ -20,7 +20,10 @@ NAME = "simulate"
 ORDER = 22
 HELP = "让机器人队伍完整地玩很多局，统计结局、得分、陷阱命中率和等待 / simulate bot teams"
 
-POLICY_HELP = "random：随便选；careful：七成避开陷阱；expert：从不踩陷阱、选得分最高的"
+POLICY_HELP = (
+    "random：随便选；careful：七成避开陷阱；expert：从不踩陷阱、选得分最高的；"
+    "first：总选显示在第一个的选项（选项每局随机排序，看看“总按 1”能走多远）"
+)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +33,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--seed", type=int, default=0, metavar="S", help="随机种子：相同种子结果相同（默认 0）"
     )
     parser.add_argument("--policy", choices=POLICIES, default="random", help=POLICY_HELP)
+    parser.add_argument(
+        "--quiz",
+        action="store_true",
+        help="机器人也做知识小测（按策略作答；配合 --db 可以演示学习报告）/ bots answer the knowledge check",
+    )
     add_db_option(parser)
     parser.set_defaults(func=main)
 
@@ -53,7 +61,15 @@ def main(args: argparse.Namespace) -> int:
     scenario = open_scenario(args.scenario)
     store = open_store(args) if args.db else None
     try:
-        sim = simulate(scenario, args.teams, seed=args.seed, policy=args.policy, store=store)
+        sim = simulate(
+            scenario,
+            args.teams,
+            seed=args.seed,
+            policy=args.policy,
+            store=store,
+            quiz=args.quiz,
+            yardstick=True,
+        )
     finally:
         if store is not None:
             store.close()
@@ -67,6 +83,11 @@ def main(args: argparse.Namespace) -> int:
     }
     for ending, count in sorted(sim.endings.items(), key=lambda kv: -kv[1]):
         print(f"  {names.get(ending, ending)}：{count} 队（{count / sim.teams:.0%}）")
+    if sim.expert is not None:
+        reached = sim.endings.get(sim.expert, 0)
+        print(
+            f"达到 expert 策略的结局「{s.endings[sim.expert].title}」：{reached} 队（{sim.expert_share:.0%}）"
+        )
     print(f"得分：{_stats(sim.score_stats)}")
     print(f"用时（模拟时间）：{_durations(sim.duration_stats)}")
     print(f"步数：{_stats(Stats.of([float(a) for a in sim.actions]))}")

@@ -13,8 +13,9 @@ from engine.cli.commands._common import (
     open_store,
     run,
 )
+from engine.rules.actions import QuizMode
 from engine.session.clock import Clock, ManualClock, SystemClock
-from engine.session.live import Session, assign_roles
+from engine.session.live import Session, assign_roles, new_shuffle_seed
 from engine.terminal.console import play
 
 NAME = "text"
@@ -45,7 +46,16 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="角色=玩家,...",
         help="指定角色分配，如 lida=张三,lihanjun=李四；其余随机分配",
     )
-    parser.add_argument("--seed", type=int, help="随机分配角色的种子（相同种子分配相同）")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="随机的种子：角色分配和选项顺序（相同种子结果相同，便于脚本和演示；默认每局随机）",
+    )
+    parser.add_argument(
+        "--no-quiz",
+        action="store_true",
+        help="主持人跳过知识小测（开局前和结局后都不问，记入日志）/ skip the knowledge check",
+    )
     add_db_option(parser)
     add_clock_option(parser)
     parser.set_defaults(func=main)
@@ -82,7 +92,9 @@ def main(args: argparse.Namespace) -> int:
         raise CommandError(f"错误：{exc}") from None
     store = open_store(args)
     team = args.team or f"{players[0]}队"
-    session = Session.start(scenario, store, team, assignment, make_clock(args))
+    shuffle = args.seed if args.seed is not None else new_shuffle_seed()
+    quiz: QuizMode = "skip" if args.no_quiz else "ask"
+    session = Session.start(scenario, store, team, assignment, make_clock(args), shuffle=shuffle, quiz=quiz)
     return play(session, db_hint=args.db or "", fresh=True)
 
 

@@ -77,7 +77,11 @@ class PlayScene(Scene):
     def update(self, now: float) -> None:
         s = self.session
         self.team = self.view_now(now)
-        if s.state.over and not self.queue and self.menu is None:
+        if s.state.status == "quiz":  # the check before play (a resumed session): the game never began
+            self.app.show("quiz", session=s, fresh=True)
+        elif s.state.quiz is not None and not self.queue and self.menu is None:  # after the ending
+            self.app.show("quiz", session=s)
+        elif s.state.over and not self.queue and self.menu is None:
             self.app.show("results", session=s)
 
     def act(self, action: Action) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.session.live import Session, assign_roles
+from engine.session.live import Session, assign_roles, new_shuffle_seed
 from engine.store.db import StoreError
 from engine.ui import theme as th
 from engine.ui.member_picker import MemberPicker
@@ -40,6 +40,7 @@ class SetupScene(Scene):
         self.focus = 0  # 0 = team, 1.. = players
         self.error = ""
         self.picker = MemberPicker.from_store(app.store)
+        self.quiz = bool(scenario.quiz)  # the knowledge check; the facilitator may skip it
 
     @property
     def fields(self) -> list[TextField]:
@@ -110,8 +111,12 @@ class SetupScene(Scene):
         )
         phones = pygame.Rect(w - left - t.px(300) - t.pad - t.px(280), by, t.px(280), t.px(56))
         ui.button("phones", phones, "用手机玩（局域网）", key_hint="F2", keys=(pygame.K_F2,), size=t.h2)
+        error_y = by + t.px(12)
+        if self.scenario.quiz:
+            error_y = by - t.px(40)
+            self.draw_quiz_option(ui, pygame.Rect(left, by, phones.x - t.pad - left, t.px(56)))
         if self.error:
-            ui.label(self.error, (left, by + t.px(12)), t.body, th.RED, width=phones.x - t.pad - left)
+            ui.label(self.error, (left, error_y), t.body, th.RED, width=phones.x - t.pad - left)
         if focused is not None:
             self.draw_roster(ui, focused, by)
 
@@ -128,6 +133,14 @@ class SetupScene(Scene):
         empty = [i + 1 for i, f in enumerate(self.players) if not f.value.strip() and i + 1 > self.focus]
         if empty:
             self.focus = empty[0]
+
+    def draw_quiz_option(self, ui: Ui, rect: pygame.Rect) -> None:
+        """The facilitator's choice: ask the knowledge check before and after, or skip it."""
+        n = len(self.scenario.quiz)
+        text = f"知识小测：开局前、结束后各答 {n} 题" if self.quiz else "知识小测：本局跳过（记入日志）"
+        ui.button(
+            "quiz", rect, text + "（F3 切换）", kind="normal" if self.quiz else "quiet", keys=(pygame.K_F3,)
+        )
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if self.focus:
@@ -165,6 +178,8 @@ class SetupScene(Scene):
             options = [RANDOM, *self.names()]
             current = self.picks[role] if self.picks[role] in options else RANDOM
             self.picks[role] = options[(options.index(current) + 1) % len(options)]
+        elif name == "quiz":
+            self.quiz = not self.quiz
         elif name == "start":
             self.start()
         elif name == "phones":  # each player on their own phone: the scene hosts on the LAN
@@ -182,8 +197,16 @@ class SetupScene(Scene):
         try:
             assignment = assign_roles(self.scenario, names, chosen)
             team = self.team.value.strip() or self.team.placeholder
-            session = Session.start(self.scenario, self.app.store, team, assignment, self.app.clock)
+            session = Session.start(
+                self.scenario,
+                self.app.store,
+                team,
+                assignment,
+                self.app.clock,
+                shuffle=new_shuffle_seed(),
+                quiz="ask" if self.quiz else "skip",
+            )
         except (ValueError, StoreError) as exc:
             self.error = str(exc)
             return
-        self.app.show("play", session=session, fresh=True)
+        self.app.show("quiz" if session.state.quiz else "play", session=session, fresh=True)

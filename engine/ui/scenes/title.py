@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pygame
 
-from engine.session.live import Session
+from engine.session.live import Session, resumable
 from engine.store.db import SessionRow, StoreError
 from engine.ui import theme as th
 from engine.ui.scene import Scene
@@ -22,7 +22,7 @@ class TitleScene(Scene):
             rows = self.app.store.sessions()
         except StoreError as exc:
             rows, self.error = [], str(exc)
-        self.unfinished: list[SessionRow] = [r for r in rows if r.status in ("active", "paused")][:MAX_RESUME]
+        self.unfinished: list[SessionRow] = resumable(self.app.store, rows)[:MAX_RESUME]
 
     def draw(self, ui: Ui) -> None:
         t = ui.theme
@@ -58,7 +58,7 @@ class TitleScene(Scene):
             y += t.px(34)
             for n, row in enumerate(self.unfinished, start=1):
                 when = datetime.fromtimestamp(row.started_at).strftime("%m-%d %H:%M")
-                status = "已暂停" if row.status == "paused" else "进行中"
+                status = {"paused": "已暂停", "active": "进行中"}.get(row.status, "知识小测")
                 text = f"{row.team} · {row.scenario_title} · {when} · {status}"
                 ui.button(
                     f"resume:{row.id}",

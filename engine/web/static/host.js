@@ -77,9 +77,10 @@ function card(t) {
   if (t.phase === "lobby") {
     const roles = t.lobby ? t.lobby.roles : [];
     kids.push(h("h3", {}, `已加入 ${t.seats.length} 人 / ${roles.length} 个角色`));
+    kids.push(quizOption(t));
     kids.push(seatList(t, (s) => s.pick ? (roles.find((r) => r.id === s.pick) || {}).name : "由主持人分配"));
     kids.push(h("div", { class: "ctl-row" },
-      h("button", { class: "primary", type: "button", "data-op": "start", disabled: t.seats.length ? null : true, onclick: () => org("start", t.id) }, "开始游戏"),
+      h("button", { class: "primary", type: "button", "data-op": "start", disabled: t.seats.length ? null : true, onclick: () => org("start", t.id, quizStart(t)) }, "开始游戏"),
       h("button", { class: "secondary", type: "button", onclick: () => confirm(`移除「${t.name}」？`) && org("close", t.id) }, "移除")));
     return h("article", { class: "tcard", "data-team": t.id, "data-at": performance.now() }, kids);
   }
@@ -98,6 +99,7 @@ function card(t) {
     t.phase === "play" ? h("td", { class: "ctl" },
       h("button", { class: "secondary", type: "button", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }) }, "提示"), " ",
       h("button", { class: "secondary", type: "button", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }) }, "跳过")) : null))));
+  if (t.quiz) kids.push(quizProgress(t));
   if (t.phase === "play" && t.seats.length) kids.push(seatDetails(t));
   if (s.traps.length) kids.push(h("p", { class: "traps" }, "陷阱：" + s.traps.map((x) => `${x.title}（${x.role}）`).join("、")));
   if (s.recent.length) kids.push(h("ul", { class: "feed" }, s.recent.slice().reverse().map((l) => h("li", {}, l))));
@@ -155,3 +157,25 @@ function tick() {
   }
 }
 setInterval(tick, 1000);
+
+// --- the knowledge check: asked at the start unless the organizer unticks it; skip while it runs ---
+
+const quizOff = new Set(); // teams whose check the organizer unticked (kept across updates)
+function quizOption(t) {
+  if (!t.lobby || !t.lobby.quiz) return null;
+  return h("label", { class: "quiz-option" },
+    h("input", { type: "checkbox", "data-quiz": t.id, checked: quizOff.has(t.id) ? null : true,
+      onchange: (e) => { if (e.target.checked) quizOff.delete(t.id); else quizOff.add(t.id); } }),
+    ` 知识小测：开局前和结束后各答 ${t.lobby.quiz} 题（每人在自己的手机上）`);
+}
+
+function quizStart(t) { return { quiz: quizOff.has(t.id) ? "skip" : "ask" }; }
+
+function quizProgress(t) {
+  return h("div", { class: "quiz-progress", "data-quiz-progress": t.id },
+    h("p", { class: "state-line" }, t.quiz.line),
+    h("p", { class: "muted" }, t.quiz.players.map((p) => `${p.name} ${p.done}/${p.total}`).join(" · ")),
+    h("button", { class: "secondary", type: "button", "data-op": "skip_quiz",
+      onclick: () => confirm(`跳过「${t.name}」的${t.quiz.title}？没答的题不再问（记入日志）。`) && org("skip_quiz", t.id) },
+    "跳过知识小测"));
+}

@@ -200,7 +200,7 @@ function renderPlay() {
     parts.push(h("div", { class: "paused-banner", id: "paused", role: "status" },
       h("b", {}, team.paused_title), h("span", {}, team.paused_text)));
   }
-  if (play.results) parts.push(...results(play));
+  if (play.results) parts.push(...results(play), ...quizKey(view.quiz_key));
   else if (!play.roles.length) parts.push(h("p", { class: "card state-line" }, "你在旁观这个队伍。"));
   for (const role of play.roles) {
     if (!play.results) parts.push(roleCard(role));
@@ -244,6 +244,7 @@ function render() {
   if (!view) return;
   document.getElementById("bar-title").textContent = view.team_name;
   if (view.phase === "lobby") renderLobby();
+  else if (view.quiz) renderQuiz(view.quiz);
   else renderPlay();
   tick();
 }
@@ -264,3 +265,43 @@ function tick() {
   }
 }
 setInterval(tick, 1000);
+
+// --- the knowledge check: before play and after the ending, each player on their own phone ---
+
+function answerQuiz(q, option) {
+  if (busy) return;
+  busy = true;
+  for (const b of document.querySelectorAll("[data-quiz-option]")) b.disabled = true;
+  if (!conn.send({ t: "quiz", aid: newId(), item: q.question.item, option: option.index, phase: q.phase })) busy = false;
+}
+
+function renderQuiz(q) {
+  const parts = [h("h1", {}, q.title)];
+  if (q.question) {
+    if (q.answered === 0) parts.push(h("p", { class: "muted" }, q.intro));
+    const question = q.question;
+    parts.push(h("section", { class: "card quiz", id: "quiz" },
+      h("div", { class: "task-title" }, `第 ${question.number}/${question.total} 题`),
+      h("p", { class: "story" }, question.question),
+      h("div", { class: "choices" }, question.options.map((o) =>
+        h("button", { class: "choice", type: "button", "data-quiz-option": o.number, disabled: busy ? true : null,
+          onclick: () => answerQuiz(q, o) },
+        h("span", { class: "num" }, o.number), h("span", {}, o.text))))));
+  } else {
+    parts.push(h("p", { class: "card state-line", id: "quiz-wait" }, q.waiting));
+  }
+  put(app, ...parts);
+}
+
+// After the check that follows the ending: my score before and after, and every answer.
+function quizKey(key) {
+  if (!key) return [];
+  return [h("section", { class: "card", id: "quiz-key" },
+    h("h2", {}, "知识小测：答案与讲解"),
+    key.mine ? h("p", { class: "state-line" }, key.mine) : null,
+    key.items.map((k) => h("div", { class: "note" },
+      h("h3", {}, (k.mine === true ? "✓ " : k.mine === false ? "✗ " : "") + k.question),
+      h("p", {}, h("b", {}, "正确答案："), k.answer),
+      h("p", {}, k.explanation),
+      h("p", { class: "source" }, "出处：" + k.source))))];
+}
