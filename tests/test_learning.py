@@ -56,16 +56,6 @@ def test_players_and_items_before_and_after(quizzed: Scenario, game: list) -> No
     assert date.focus and not chair.focus  # 33% after play: still misunderstood
 
 
-def test_the_check_moves_no_timeline(quizzed: Scenario, game: list) -> None:
-    """Answering after the ending (or before play) is not play: duration and timelines stay."""
-    plain = session_metrics(quizzed, game, "s")
-    post = check(game[-1].at + 600, "post", {p: ALL for p in PLAYERS})
-    m = session_metrics(quizzed, splice(game, [], post), "s")
-    assert m.duration == plain.duration and m.ended_at == plain.ended_at
-    assert m.roles["lida"].segments == plain.roles["lida"].segments
-    assert m.events == plain.events + len(post)
-
-
 def test_trap_in_play_is_read_from_the_same_log(quizzed: Scenario, game: list) -> None:
     post = check(game[-1].at + 1, "post", {"张三": ALL})
     m = session_metrics(quizzed, splice(game, [], post), "s")

@@ -288,7 +288,7 @@ def test_debrief_learning_section_and_honest_notes(quiz_app: App, store: Store) 
     assert m is not None and m.learning is not None
     zhang = m.learning.of("张三")
     assert zhang is not None and (zhang.pre_correct, zhang.post_correct) == (1, 4)
-    assert drawn(app, "1/4") and drawn(app, "+3 题")
+    assert drawn(app, f"1/{zhang.items}") and drawn(app, "+3 题")
     shot(app, "review-debrief-learning")
     scene.open(sessions.index("skip1"))
     frame(app)

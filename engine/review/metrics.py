@@ -19,7 +19,7 @@ path, held-up time, 积分) are documented in ``docs/report-json.md``.
 from __future__ import annotations
 
 from engine.format.scenario import Scenario
-from engine.review.learning import QUIZ_KINDS, session_learning
+from engine.review.learning import session_learning
 from engine.review.opportunity import role_opportunity, task_best
 from engine.review.records import (
     CriticalStep,
@@ -263,9 +263,9 @@ def session_metrics(
     """Replay one session's events and measure it. ``scenario`` must be the text it was played with."""
     if not events or events[0].kind != "session_started":
         raise ValueError(f"会话 {session_id} 的事件记录不完整（缺少开始事件）")
-    # The knowledge check is not play: answering it (before play, after the ending) moves no
-    # timeline and no duration; its answers are measured apart.
-    replay = _Replay(scenario, [e for e in events if e.kind not in QUIZ_KINDS])
+    # The knowledge check is not play: the fold stops the game clock while it is open (as in a
+    # pause), so its answers move no timeline and no duration; they are measured apart.
+    replay = _Replay(scenario, events)
     replay.run()
     st = replay.state  # a live session's time runs to its last event, never to "now"
     # a log that stops mid-pause (a live session) counts its open pause as paused too
