@@ -33,13 +33,16 @@ def test_own_scenarios_appear_in_the_chooser_and_can_be_played(
         frame(app)
         shot = Path("/tmp") / "qingjing-test-choose-own.png"
         pygame.image.save(app.screen, str(shot))
-        own_card = app.ui.target(f"pick:{listed.index(('branch_story', 'own'))}")
+        own_card = app.ui.target(f"select:{listed.index(('branch_story', 'own'))}")
         assert own_card is not None
         # the card shows ink (its title and the 我的场景 tag), not an empty box
         area = app.screen.subsurface(own_card.rect)
         colours = {area.get_at((x, y))[:3] for x in range(0, area.get_width(), 5) for y in range(0, 60, 3)}
         assert len(colours) > 10
-        click(app, f"pick:{listed.index(('branch_story', 'own'))}")
+        click(app, f"select:{listed.index(('branch_story', 'own'))}")  # shows its introduction
+        assert isinstance(app.scene, ChooseScene)
+        assert any(d.text.startswith("1921年7月，上海") for d in app.ui.drawn)
+        click(app, "open")
         assert isinstance(app.scene, SetupScene)
         assert app.scene.scenario.id == "branch_story"
     finally:

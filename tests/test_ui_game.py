@@ -33,7 +33,9 @@ def app(store: Store, clock: ManualClock):
 def set_up_team(app: App) -> PlayScene:
     click(app, "new")
     pick = next(n for n, e in enumerate(app.scene.entries) if e.scenario and e.scenario.id == "tutorial")
-    click(app, f"pick:{pick}")
+    click(app, f"select:{pick}")  # shows the scenario (a click on the one shown goes on)
+    if not isinstance(app.scene, SetupScene):
+        click(app, "open")
     assert isinstance(app.scene, SetupScene)
     type_text(app, "红星")
     type_text(app, "小组")

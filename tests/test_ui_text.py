@@ -68,10 +68,18 @@ def test_wrap_by_character_with_punctuation_rules(fonts: Fonts) -> None:
     for line in lines:
         assert line[0] not in NO_START, line
         assert line[-1] not in NO_END, line
-        assert font.get_rect(line).width <= width + 22  # closing punctuation may hang
+        assert font.get_rect(line).width <= width  # nothing hangs past the box
     assert "1921" in "".join(lines) and all(
         "192" not in ln or "1921" in ln for ln in lines
     )  # numbers stay whole
+
+
+def test_a_closing_mark_that_does_not_fit_takes_a_character_down_with_it(fonts: Fonts) -> None:
+    font = fonts.get(20)
+    full = int(sum(m[4] for m in font.get_metrics("一二三四五六七八九十")))  # ten characters fill it
+    assert wrap(font, "一二三四五六七八九十。好", full) == ["一二三四五六七八九", "十。好"]
+    assert wrap(font, "一二三四五六七八九“十”。好", full) == ["一二三四五六七八九", "“十”。好"]
+    assert wrap(font, "。。。。。。。。。。。", full // 2)[0].startswith("。")  # only marks: they hang
 
 
 def test_tidy_removes_yaml_folding_spaces_only_near_punctuation() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
-from engine.present.view import Meter, WaitView, progress, team_view
+from engine.present.view import Meter, WaitView, progress, summary, team_view
 from engine.rules.state import fold
 from engine.rules.step import tasks_total
 from engine.tools.bots import play_bot_session
@@ -65,3 +65,12 @@ def test_waits_are_one_line_per_teammate() -> None:
     assert wait.lines() == ["李达 完成《A》《C》", "张国焘 完成《B》"]
     assert wait.sentence() == "等待 李达 完成《A》《C》；张国焘 完成《B》"
     assert WaitView("入会", [], 0.0, ["不速之客"]).lines() == ["「不速之客」发生"]
+
+
+def test_a_stored_session_sums_up_in_one_line(yida: Scenario) -> None:
+    events = play_bot_session(yida, "random", 0).events
+    cut = next(i for i, e in enumerate(events) if e.kind == "task_activated") + 1
+    state = fold(events[:cut])
+    made = progress(yida, state)
+    clock = f"{int(state.elapsed(state.now)) // 60:02d}:{int(state.elapsed(state.now)) % 60:02d}"
+    assert summary(yida, state) == (f"得分 {state.score} · 进度 {made.done}/19（补救 0/1） · 用时 {clock}")

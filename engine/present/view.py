@@ -292,3 +292,12 @@ def team_view(
         extra_done=made.extra_done,
         extra_total=made.extra_total,
     )
+
+
+def summary(scenario: Scenario, state: State) -> str:
+    """Where a stored session stands, in one line (the title screen's resume list):
+    ``得分 120 · 进度 8/19 · 用时 12:30``; time counts to the session's last action."""
+    made = progress(scenario, state)
+    extra = f"（补救 {made.extra_done}/{made.extra_total}）" if made.extra_total else ""
+    clock = labels.format_duration(state.elapsed(state.now))
+    return f"得分 {state.score} · 进度 {made.done}/{made.total}{extra} · 用时 {clock}"

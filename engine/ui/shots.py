@@ -10,6 +10,7 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -39,8 +40,14 @@ def has_feedback(scenario: Scenario) -> bool:
 
 
 def take(
-    scene: str, out: Path, scenario_path: Path, traditional: bool = False, size: tuple[int, int] = (1280, 720)
+    scene: str,
+    out: Path,
+    scenario_path: Path,
+    traditional: bool = False,
+    size: tuple[int, int] = (1280, 720),
+    inspect: Callable[[App], None] | None = None,
 ) -> Path:
+    """Save ``scene`` as a PNG; ``inspect`` (tests) is called with the app after its last frame."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     if scene not in SCREENS:
@@ -53,10 +60,11 @@ def take(
         store = Store(Path(tmp) / "shots.db", synchronous="OFF")
         players = PLAYERS[: len(scenario.roles)]
         assignment = assign_roles(scenario, players, seed=1)
-        if scene == "title":  # show an unfinished session in the resume list
-            Session.start(scenario, store, "红星小组", assignment, clock)
+        if scene == "title":  # an unfinished session, some way in, in the resume list
+            _some_way_in(Session.start(scenario, store, "红星小组", assignment, clock), clock)
         # "host" listens on 127.0.0.1 only (any free port); the QR codes show a typical LAN address
-        settings = Settings(traditional=traditional, size=size, scenarios=[scenario_path])
+        # motion off: every animation is drawn at its end, so a shot shows the screen as it settles
+        settings = Settings(traditional=traditional, size=size, scenarios=[scenario_path], motion=False)
         settings.host_bind, settings.host_port, settings.host_public = "127.0.0.1", 0, "192.168.1.20"
         app = App(store, settings, clock)
         try:
@@ -126,10 +134,25 @@ def take(
             app.frame()
             out.parent.mkdir(parents=True, exist_ok=True)
             pygame.image.save(app.screen, str(out))
+            if inspect is not None:
+                inspect(app)
         finally:
             app.close()
             store.close()
     return out
+
+
+def _some_way_in(session: Session, clock: ManualClock, actions: int = 8) -> None:
+    """A few good moves, half a minute apart, as a team that is getting on."""
+    rng = random.Random(1)
+    for _ in range(actions):
+        ready = [r for r, rs in session.state.roles.items() if rs.task is not None]
+        if not ready or session.state.over:
+            return
+        role = ready[0]
+        clock.advance(30)
+        choice = pick_choice(session.scenario, session.state, role, "expert", rng)
+        session.act(Choose(role, choice, session.state.roles[role].node))
 
 
 def _host(app: App, scenario: Scenario) -> None:
