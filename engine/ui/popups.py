@@ -181,3 +181,35 @@ def draw_menu(ui: Ui, menu: str, team: TeamView) -> None:
             kind=kind,
         )
         y += step
+
+
+def draw_stop_confirm(ui: Ui, joined: int) -> None:
+    """Stop hosting with players on their phones? (the host screen asks first)"""
+    t = ui.theme
+    ui.shade()
+    w, h = ui.surface.get_size()
+    rect = pygame.Rect(0, 0, min(t.px(680), w - 2 * t.pad), t.px(330))
+    rect.center = (w // 2, h // 2)
+    ui.box(rect, th.PAPER, th.RED, radius=t.px(14), width=t.px(5))
+    x, y, inner = rect.x + t.px(30), rect.y + t.px(24), rect.width - t.px(60)
+    with ui.within(rect):
+        ui.label("停止主持？", (x, y), t.h1, th.RED, bold=True)
+        y += line_height(t.h1) + t.px(8)
+        ui.label(
+            f"已有 {joined} 名队员加入或正在游戏。停止后手机会断开；进度都已保存，"
+            "下次从这里（或 play.py host）用同一个数据库再次主持，各队会回到原处。",
+            (x, y),
+            t.body,
+            th.INK,
+            width=inner,
+        )
+    bw = (inner - t.pad) // 2
+    by = rect.bottom - t.px(78)
+    ui.button(
+        "stop",
+        pygame.Rect(x, by, bw, t.px(54)),
+        "停止并返回（回车）",
+        kind="primary",
+        keys=(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_y),
+    )
+    ui.button("cancel", pygame.Rect(x + bw + t.pad, by, bw, t.px(54)), "继续主持（Esc）", keys=(pygame.K_n,))

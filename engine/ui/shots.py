@@ -23,12 +23,15 @@ from engine.session.live import Session, assign_roles
 from engine.store.db import Store
 from engine.tools.bots import Policy, pick_choice, play_bot_session
 from engine.ui.app import App, Settings
-from engine.ui.scenes.host import HostScene
+from engine.ui.roomshots import FrozenHosting
+from engine.ui.roomshots import links as room_links
+from engine.ui.scenes.host import HostScene, Moment
 from engine.ui.scenes.play import PlayScene
 from engine.ui.scenes.setup import SetupScene
 from engine.ui.screens import SCREENS
 
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
+REVIEW_TABS = {"review": "debrief", "sessions": "list", "leaderboard": "board", "honor": "honor"}
 
 
 class NotInScenario(ValueError):
@@ -79,9 +82,11 @@ def take(
                 setup.picks[next(iter(scenario.roles))] = players[0]
             elif scene == "host":
                 _host(app, scenario)
-            elif scene == "review":
+            elif scene.startswith("host-"):
+                _room(app, scenario, scene)
+            elif scene in REVIEW_TABS:
                 _review_store(scenario, store)
-                app.show("review", tab="debrief")
+                app.show("review", tab=REVIEW_TABS[scene])
             elif scene != "title":
                 session = Session.start(scenario, store, "红星小组", assignment, clock)
                 play = app.show("play", session=session)
@@ -115,6 +120,10 @@ def take(
                     while step_safe() and not any(n.kind == "feedback" for n in play.queue):
                         play.queue.clear()
                     play.queue[:] = [n for n in play.queue if n.kind == "feedback"]
+                elif scene == "menu":
+                    step_safe()
+                    play.queue.clear()
+                    play.on_button("menu")
                 elif scene == "paused":
                     step_safe()
                     play.queue.clear()
@@ -173,6 +182,22 @@ def _host(app: App, scenario: Scenario) -> None:
             raise RuntimeError(hosting.error or "主持没有及时启动")
         if want == 1:
             hosting.new_team()
+
+
+def _room(app: App, scenario: Scenario, scene: str) -> None:
+    """The projector with teams at every stage (bot games, no server): the board, a trap shown
+    to the room, a team's ending."""
+    host = HostScene(app, scenario)
+    host.hosting = FrozenHosting(room_links(scenario), app.clock)
+    app.go(host)
+    host.notice(host.hosting.links)  # what is already there is known: nothing pops up
+    if scene == "host-trap":
+        link = next(x for x in host.hosting.links if x.board and x.board.traps and not x.board.over)
+        assert link.board is not None
+        host.moments.append(Moment("trap", link.id, link.board.traps[-1]))
+    elif scene == "host-ending":
+        link = next(x for x in host.hosting.links if x.board and x.board.over)
+        host.moments.append(Moment("ending", link.id))
 
 
 def _spring_trap(session: Session, play: PlayScene) -> None:

@@ -31,15 +31,19 @@ def meter_width(ui: Ui, meter: Meter) -> int:
     )
 
 
-def draw_meter(ui: Ui, meter: Meter, x: int, cy: int) -> int:
-    """Label, pips and ``2/3`` centred on ``cy`` from ``x``; returns the right edge."""
+def draw_meter(ui: Ui, meter: Meter, x: int, cy: int, dark: bool = False) -> int:
+    """Label, pips and ``2/3`` centred on ``cy`` from ``x`` (``dark``: on paper rather than on
+    the red bar); returns the right edge."""
     t = ui.theme
     level = meter.level
     color = th.METER_COLORS[level]
     beat = pulse(ui.now) if level == "danger" and ui.motion else 0.0
     if level == "danger":
         color = th.mix(th.RED_BRIGHT, th.WHITE, 0.45 * beat)
-    label_color = th.WHITE if level in ("danger", "over") else th.GOLD_SOFT
+    if dark:
+        label_color = th.RED if level in ("danger", "over") else th.INK
+    else:
+        label_color = th.WHITE if level in ("danger", "over") else th.GOLD_SOFT
     drawn = ui.label(meter.label, (x, cy - line_height(t.body) // 2), t.body, label_color, bold=True)
     pill = pygame.Rect(drawn.right + t.px(6), cy - t.px(13), meter.limit * t.px(22) + t.px(8), t.px(26))
     ring = (
