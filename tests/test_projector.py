@@ -6,7 +6,6 @@ server; the live host's boards are checked in tests/test_web.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -99,7 +98,9 @@ def test_a_new_trap_is_shown_to_the_room_then_the_board_again(
         app.close()
 
 
-def test_an_ending_is_celebrated_and_can_be_brought_back(store: Store, clock: ManualClock, yida: Scenario) -> None:
+def test_an_ending_is_celebrated_and_can_be_brought_back(
+    store: Store, clock: ManualClock, yida: Scenario
+) -> None:
     app, scene = host_at(store, clock, yida, (1280, 720))
     try:
         assert scene.hosting is not None

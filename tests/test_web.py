@@ -96,7 +96,9 @@ def test_join_pick_and_start_assign_the_picked_roles(store: Store, clock: Manual
     assert "李达 完成《致信各地》" in my_role(phones["lihanjun"])["wait"]["sentence"]
 
 
-def test_a_trap_reaches_every_phone_and_the_room(store: Store, clock: ManualClock, tutorial: Scenario) -> None:
+def test_a_trap_reaches_every_phone_and_the_room(
+    store: Store, clock: ManualClock, tutorial: Scenario
+) -> None:
     hub, team, phones, _, org = joined_team(store, clock)
     lida = my_role(phones["lida"])
     trap = next(
@@ -106,7 +108,9 @@ def test_a_trap_reaches_every_phone_and_the_room(store: Store, clock: ManualCloc
     title = tutorial.choice("send_letters", lida["node"], trap).trap.title  # type: ignore[union-attr]
     for role, client in phones.items():  # the whole team reads the history, not only 李达
         traps = [n for n in latest_view(client)["play"]["notes"] if n["kind"] == "trap"]
-        assert [(n["role"], n["title"], n["body_label"]) for n in traps] == [("lida", title, "历史讲解")], role
+        assert [(n["role"], n["title"], n["body_label"]) for n in traps] == [("lida", title, "历史讲解")], (
+            role
+        )
         assert traps[0]["body"] and traps[0]["source"]
     # the projector: the dashboard's summary and the desktop host's board carry it too
     room = org.listener.latest[f"team:{team.row.id}"]["team"]["team"]  # type: ignore[attr-defined]
