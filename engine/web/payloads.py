@@ -71,6 +71,22 @@ def role_payload(scenario: Scenario, view: RoleView) -> dict[str, Any]:
     }
 
 
+def lobby_roles(scenario: Scenario, taken: dict[str, str]) -> list[dict[str, Any]]:
+    """The roles to pick from before the game, in their colours; ``taken``: role -> who picked it."""
+    look = looks(scenario)
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "title": r.title or "",
+            "taken": taken.get(r.id, ""),
+            "color": look[r.id].color,
+            "emblem": look[r.id].emblem,
+        }
+        for r in scenario.roles.values()
+    ]
+
+
 def note_payload(note: Note) -> dict[str, Any]:
     return {
         "seq": note.seq,
