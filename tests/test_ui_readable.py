@@ -152,3 +152,46 @@ def test_every_screen_keeps_text_readable_and_in_its_box(
     assert isinstance(drawn, list) and drawn
     assert problems(drawn, size, minimum) == []
     assert min(seen["sizes"]) >= minimum  # type: ignore[call-overload]
+
+
+def test_scrolling_shows_whole_lines_and_a_resize_or_fullscreen_starts_clean(
+    store: Store, clock: ManualClock, app_at: list[App]
+) -> None:
+    from ui_driver import frame, key
+
+    from engine.ui.typeset import line_height
+
+    scenario = load_scenario(ROOT / "scenarios" / "yida_1921.yaml")
+    app = App(store, Settings(size=(1280, 720), motion=False), clock)
+    app_at.append(app)
+    players = ["张三", "李四", "王五", "赵六"]
+    session = Session.start(scenario, store, "队", assign_roles(scenario, players, seed=1), clock)
+    scene = app.show("play", session=session)
+    assert isinstance(scene, PlayScene)
+    scene.queue.clear()
+    frame(app)
+    # a waiting role's brief is long: it scrolls, by whole lines only
+    waiting = next(i for i, v in enumerate(scene.team.roles) if v.status == "waiting")
+    name = f"text:{scene.roles[waiting]}"
+    rect, overflow = app.ui.scroll_areas[name]
+    assert overflow > 0
+    key(app, pygame.K_F1 + waiting)
+    key(app, pygame.K_PAGEDOWN)
+    frame(app)
+    lh = line_height(app.ui.theme.small)
+    assert app.ui.scroll[name] > 0 and app.ui.scroll[name] % lh == 0
+    assert rect.height % lh == 0  # the area shows whole lines: none is cut in half
+    # PgDn, then F11 (fullscreen) and back: the text starts again from its top, nothing left over
+    key(app, pygame.K_F11)  # (key() draws a frame after it)
+    assert app.ui.scroll.get(name, 0) == 0
+    key(app, pygame.K_F11)
+    frame(app)
+    assert app.screen.get_size() == (1280, 720)
+    assert problems(app.ui.drawn, (1280, 720), app.ui.theme.min_text) == []
+    # a resized window is redrawn for its new size, the same way
+    key(app, pygame.K_PAGEDOWN)
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1600, h=900, size=(1600, 900)))
+    frame(app)
+    frame(app)
+    assert app.screen.get_size() == (1600, 900) and app.ui.scroll.get(name, 0) == 0
+    assert problems(app.ui.drawn, (1600, 900), app.ui.theme.min_text) == []
