@@ -127,50 +127,57 @@ def draw_note(ui: Ui, note: Note, more: int = 0, since: float | None = None) -> 
         ui.button("notice", button, label, kind="primary", size=t.h2)
 
 
-def draw_menu(ui: Ui, menu: str, team: TeamView) -> None:
-    """The facilitator's menu (``main``, or choosing a role for ``hint`` / ``skip``, or ``end``)."""
-    t = ui.theme
-    rect = dialog(ui, t.px(620), t.px(560), th.RED)
-    x, y, bw = rect.x + t.px(30), rect.y + t.px(20), rect.width - t.px(60)
-    titles = {
-        "main": "主持人菜单",
-        "hint": "给哪个角色提示？",
-        "skip": "跳过哪个角色的当前任务？",
-        "end": "结束本次会话？",
-    }
-    ui.label(titles[menu], (x, y), t.h1, th.RED, bold=True)
-    y += t.px(64)
-    bh, step = t.px(50), t.px(60)
-    items: list[tuple[str, str, str]] = []  # (name, label, kind)
+def menu_items(menu: str, team: TeamView) -> list[tuple[str, str, str]]:
+    """The facilitator menu's buttons: (name, label, kind)."""
     if menu == "main":
-        items = [
-            (
-                "fac:pause",
-                "继续会话" if team.paused else "暂停会话（时钟、等待和锁定都停下）",
-                "normal",
-            ),
+        return [
+            ("fac:pause", "继续会话" if team.paused else "暂停会话（时钟、等待和锁定都停下）", "normal"),
             ("fac:hint", "给一个提示…", "normal"),
             ("fac:skip", "跳过卡住的任务…（记入审计日志，不得分）", "normal"),
             ("fac:end", "结束会话…", "normal"),
             ("fac:close", "返回游戏（Esc）", "primary"),
         ]
-    elif menu in ("hint", "skip"):
-        for view in team.roles:
-            if view.task is not None:
-                items.append((f"fac:{menu}-{view.role}", f"{view.name}：《{view.task_title}》", "normal"))
-        if not items:
+    if menu in ("hint", "skip"):
+        items = [
+            (f"fac:{menu}-{view.role}", f"{view.name}：《{view.task_title}》", "normal")
+            for view in team.roles
+            if view.task is not None
+        ]
+        return [*items, ("fac:main", "返回（Esc）", "quiet")]
+    return [("fac:end-yes", "确定结束", "primary"), ("fac:main", "返回（Esc）", "quiet")]
+
+
+MENU_TITLES = {
+    "main": "主持人菜单",
+    "hint": "给哪个角色提示？",
+    "skip": "跳过哪个角色的当前任务？",
+    "end": "结束本次会话？",
+}
+END_TEXT = "会话会记为“已放弃”，结果和陷阱讲解仍会显示，记录保留在数据库中。"
+
+
+def draw_menu(ui: Ui, menu: str, team: TeamView) -> None:
+    """The facilitator's menu (``main``, or choosing a role for ``hint`` / ``skip``, or ``end``),
+    as tall as its buttons."""
+    t = ui.theme
+    items = menu_items(menu, team)
+    width = min(t.px(680), ui.surface.get_width() - 2 * t.pad)
+    bw = width - t.px(60)
+    bh, step = line_height(t.body) + t.px(14), line_height(t.body) + t.px(24)
+    lines = len(ui.text.lines(END_TEXT, t.body, bw)) if menu == "end" else 0
+    empty = menu in ("hint", "skip") and len(items) == 1
+    text_h = (lines + empty) * line_height(t.body) + (t.px(16) if lines or empty else 0)
+    height = t.px(20) + line_height(t.h1) + t.px(16) + text_h + len(items) * step + t.px(14)
+    rect = dialog(ui, width, height, th.RED)
+    x, y = rect.x + t.px(30), rect.y + t.px(20)
+    with ui.within(rect):
+        ui.label(MENU_TITLES[menu], (x, y), t.h1, th.RED, bold=True)
+        y += line_height(t.h1) + t.px(16)
+        if empty:
             ui.label("现在没有角色手上有任务。", (x, y), t.body, th.MUTED)
-        items.append(("fac:main", "返回（Esc）", "quiet"))
-    elif menu == "end":
-        ui.label(
-            "会话会记为“已放弃”，结果和陷阱讲解仍会显示，记录保留在数据库中。",
-            (x, y),
-            t.body,
-            th.INK,
-            width=bw,
-        )
-        y += t.px(70)
-        items = [("fac:end-yes", "确定结束", "primary"), ("fac:main", "返回（Esc）", "quiet")]
+        elif lines:
+            ui.label(END_TEXT, (x, y), t.body, th.INK, width=bw)
+        y += text_h
     for n, (name, label, kind) in enumerate(items, start=1):
         ui.button(
             name,

@@ -176,7 +176,8 @@ class Ui:
                 t.px(26),
                 t.px(26),
             )
-            pygame.draw.rect(self.surface, th.RED if enabled else th.MUTED, badge, border_radius=t.px(5))
+            badge_fill = (th.RED_DARK if kind == "primary" else th.RED) if enabled else th.MUTED
+            pygame.draw.rect(self.surface, badge_fill, badge, border_radius=t.px(5))
             hint = self.text.block(key_hint, t.small, th.IVORY, None, True)
             self.surface.blit(hint, hint.get_rect(center=badge.center))
             x += t.px(34)
