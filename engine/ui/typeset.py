@@ -115,6 +115,7 @@ class TextCache:
         self.capacity = capacity
         self._blocks: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
         self._wraps: OrderedDict[tuple[object, ...], list[str]] = OrderedDict()
+        self._widths: OrderedDict[tuple[object, ...], int] = OrderedDict()
         self.hits = 0
         self.misses = 0
         self.sizes: set[int] = set()  # every size drawn since the last frame began (tests read it)
@@ -161,16 +162,31 @@ class TextCache:
         return surf
 
     def width(self, text: str, size: int, bold: bool = False) -> int:
-        return _extent(self.fonts.get(size, bold), self.show(text)) + (size // 8 if bold else 0)
+        """The ink's width of ``text`` on one line (measured once, then remembered: layouts ask
+        for the same widths every frame)."""
+        key = ("w", text, size, bold, self.script)
+        got = self._widths.get(key)
+        if got is None:
+            got = _extent(self.fonts.get(size, bold), self.show(text)) + (size // 8 if bold else 0)
+            self._remember(key, got)
+        return got
 
     def advance(self, text: str, size: int, bold: bool = False) -> int:
         """Pixels the pen moves over ``text``: what :func:`wrap` counts (a closing mark's advance is
         a full character even where its ink is narrow)."""
-        font = self.fonts.get(size, bold)
-        shown = self.show(text)
-        return (
-            int(sum(m[4] if m is not None else size / 2 for m in font.get_metrics(shown))) + 1 if shown else 0
-        )
+        key = ("a", text, size, bold, self.script)
+        got = self._widths.get(key)
+        if got is None:
+            shown = self.show(text)
+            metrics = self.fonts.get(size, bold).get_metrics(shown) if shown else []
+            got = int(sum(m[4] if m is not None else size / 2 for m in metrics)) + 1 if shown else 0
+            self._remember(key, got)
+        return got
+
+    def _remember(self, key: tuple[object, ...], width: int) -> None:
+        self._widths[key] = width
+        if len(self._widths) > 4 * self.capacity:
+            self._widths.popitem(last=False)
 
     def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text`` cut with an ellipsis so that it fits on one line of ``width`` pixels."""
@@ -188,3 +204,4 @@ class TextCache:
     def clear(self) -> None:
         self._blocks.clear()
         self._wraps.clear()
+        self._widths.clear()
