@@ -36,7 +36,12 @@ class RoleLook:
 
     @property
     def rgb(self) -> tuple[int, int, int]:
-        return int(self.color[1:3], 16), int(self.color[3:5], 16), int(self.color[5:7], 16)
+        return rgb(self.color)
+
+
+def rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as (r, g, b), for screens that draw with numbers."""
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
 def emblems(names: list[str]) -> list[str]:

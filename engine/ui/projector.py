@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pygame
 
+from engine.present import labels
 from engine.present.board import RoleChip, TeamBoard
+from engine.present.identity import rgb
 from engine.present.notes import Note
 from engine.present.view import Meter, RoleStatus
 from engine.ui import theme as th
@@ -28,13 +30,13 @@ MEDALS = {1: th.GOLD, 2: (170, 170, 178), 3: (176, 112, 58)}
 def chip(ui: Ui, c: RoleChip, center: tuple[int, int], size: int) -> None:
     """A role as a coloured disc: its own colour while it acts, grey while it waits, slate while
     locked, green when done; waiting and locked discs keep a ring in the role's colour."""
-    rgb = (int(c.color[1:3], 16), int(c.color[3:5], 16), int(c.color[5:7], 16))
-    fill = CHIP_FILL.get(c.status) or rgb
+    own = rgb(c.color)
+    fill = CHIP_FILL.get(c.status) or own
     rect = pygame.Rect(0, 0, size, size)
     rect.center = center
     pygame.draw.rect(ui.surface, fill, rect, border_radius=size // 2)
     if c.status in ("waiting", "locked"):
-        pygame.draw.rect(ui.surface, rgb, rect, max(2, size // 10), border_radius=size // 2)
+        pygame.draw.rect(ui.surface, own, rect, max(2, size // 10), border_radius=size // 2)
     mark = "✓" if c.status == "finished" else c.emblem
     if not mark:
         return
@@ -79,14 +81,7 @@ def draw_row(ui: Ui, rect: pygame.Rect, rank: int, board: TeamBoard, elapsed: fl
             top = pygame.Rect(rect.x, rect.y + t.px(8), rect.width, line_height(t.h1))
             low = pygame.Rect(rect.x, top.bottom + t.px(4), rect.width, rect.bottom - top.bottom - t.px(12))
             _head(ui, top, rank, board, elapsed, t.h1, t.huge if top.height >= line_height(t.huge) else t.h1)
-            _tail(
-                ui,
-                low,
-                board,
-                chip_size,
-                rect.width - 2 * t.pad - t.px(58) - _tail_width(ui, board, chip_size, 0) - t.px(10),
-                left=True,
-            )
+            _tail(ui, low, board, chip_size, 0, left=True)
         else:
             right = _tail(ui, rect, board, chip_size, bar_w, left=False)
             head = pygame.Rect(rect.x, rect.y, right - rect.x, rect.height)
@@ -109,7 +104,7 @@ def _head(
     score_w = ui.text.width(score, score_size, True)
     ui.label(score, (right - score_w, cy - line_height(score_size) // 2), score_size, th.RED, bold=True)
     right -= max(score_w, ui.text.width("000 分", score_size, True)) + t.px(20)
-    clock = ("暂停 " if board.paused else "") + _clock(elapsed)
+    clock = ("暂停 " if board.paused else "") + labels.format_duration(elapsed)
     clock_w = ui.text.width(clock, t.body, True)
     ui.label(
         clock,
@@ -130,8 +125,8 @@ def _head(
 
 
 def _tail(ui: Ui, rect: pygame.Rect, board: TeamBoard, chip_size: int, bar_w: int, left: bool) -> int:
-    """Progress, meters and role discs, from the right of ``rect`` (or, ``left``, from below the
-    name); returns where they begin."""
+    """Progress, meters and role discs, from the right of ``rect``; the bar is ``bar_w`` wide, or
+    (``left``) fills the line from below the name. Returns where they begin."""
     t = ui.theme
     cy = rect.centery
     right = rect.right - t.pad
@@ -163,11 +158,6 @@ def _meter(ui: Ui, meter: Meter, right: int, cy: int) -> int:
     left = right - meter_width(ui, meter)
     draw_meter(ui, meter, left, cy, dark=True)
     return left - ui.theme.px(20)
-
-
-def _clock(seconds: float) -> str:
-    s = max(0, int(seconds))
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
 def draw_finished(
