@@ -1,10 +1,13 @@
 """Debian's Chromium for the browser tests (Playwright drives it; never `playwright install`),
-and screenshots kept when ``QJ_SHOTS`` names a folder."""
+screenshots kept when ``QJ_SHOTS`` names a folder, and Chinese glyphs for them: Chromium here
+has no CJK font, so :func:`font_env` points fontconfig at the bundled Noto Sans CJK through a
+temporary configuration (the system's stays untouched)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +34,18 @@ def shot(page: Any, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def font_env() -> dict[str, str]:
+    """Environment for ``chromium.launch(env=...)``: the system fonts plus the bundled CJK font."""
+    import noto_cjk_sans_otc  # type: ignore[import-untyped]
+
+    folder = Path(str(noto_cjk_sans_otc.FONT_PATH)).parent
+    conf = Path(tempfile.mkdtemp(prefix="qj-fonts-")) / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{folder}</dir><cachedir>{conf.parent}/cache</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}

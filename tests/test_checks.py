@@ -175,3 +175,32 @@ def test_any_one_trap_effect_is_enough(effect: object) -> None:
     assert field in value, f"a new trap effect {field}: give it a value here"
     codes = [p.code for p in problems(trap=f"              {field}: {value[field]}")]
     assert "trap-without-effect" not in codes
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        ("{id: alarm, type: bool, initial: false, limit: 3}", "不能有 limit"),
+        ("{id: count, type: int, initial: 3, limit: 3}", "应大于初始值 3"),
+    ],
+)
+def test_a_limit_belongs_on_an_int_flag_above_its_start(flag: str, message: str) -> None:
+    old = (
+        "{{id: alarm, type: bool, initial: false}}"
+        if "alarm" in flag
+        else "{{id: count, type: int, initial: 0}}"
+    )
+    text = BASE.replace(old, flag.replace("{", "{{").replace("}", "}}")).format(choice="", event="")
+    with pytest.raises(ScenarioInvalid) as info:
+        parse_scenario(text, "t.yaml")
+    (p,) = [p for p in info.value.problems if p.code == "flag-limit"]
+    assert message in p.message
+    assert (p.line, p.column) == where(text, "limit")
+
+
+def test_a_limit_on_an_int_flag_is_fine() -> None:
+    text = text_of().replace(
+        "{id: count, type: int, initial: 0}", "{id: count, type: int, initial: 0, limit: 3}"
+    )
+    scenario = parse_scenario(text, "t.yaml")
+    assert [f.limit for f in scenario.data.flags] == [None, 3]

@@ -255,9 +255,12 @@ def test_desktop_text_and_phones_announce_the_same_things(
         found = printed.find(block, at)
         assert found >= 0, f"text mode did not print:\n{block}"
         at = found + len(block)
-    # each phone got the notes for the team and for its role, worded the same
+    # each phone got the notes for the team, for its role and every teammate's trap, worded the same
     for role, got in web_notes.items():
-        assert got == [note_payload(n) for n in expected if n.role in (None, role)], role
+        mine = [note_payload(n) for n in expected if n.role in (None, role) or n.kind == "trap"]
+        assert got == mine, role
+        others = [n for n in got if n["kind"] == "trap" and n["role"] != role]
+        assert others, f"{role} never saw a teammate's trap"
 
     # the same results figures on the desktop, in the terminal and on the phones
     assert desk_results.score_line == expected_results.score_line

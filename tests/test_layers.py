@@ -141,7 +141,6 @@ MAX_LINES = 450
 # when one of them is back under the limit, so it is taken off).
 OVER_LIMIT = {
     "format/yamlsource.py",
-    "ui/scenes/host.py",
 }
 # Class names still defined twice (the same ratchet).
 TWICE = {"_Converter"}

@@ -392,8 +392,10 @@ def test_invented_scenes_carry_one_visible_marker(yida: Scenario) -> None:
     marked_consistently(yida, invented_scenes(yida))
 
 
-def test_player_facing_labels_use_full_width_brackets(yida: Scenario) -> None:
-    assert [f.display for f in yida.data.flags if f.display] == ["危险（满3暴露）"]
+def test_the_danger_meter_ends_where_the_meeting_is_exposed(yida: Scenario) -> None:
+    (alarm,) = [f for f in yida.data.flags if f.display]
+    assert (alarm.id, alarm.display, alarm.limit) == ("alarm", "危险", 3)
+    assert yida.data.endings[-1].when.model_dump(exclude_none=True) == {"flag": "alarm", "gte": 3}
 
 
 def test_every_role_has_four_real_decisions(yida: Scenario) -> None:

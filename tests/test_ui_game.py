@@ -8,6 +8,8 @@ import pygame
 import pytest
 from ui_driver import click, frame, key, type_text
 
+from engine.format.loader import load_scenario
+from engine.present.view import progress
 from engine.session.clock import ManualClock
 from engine.session.live import Session
 from engine.store.db import Store
@@ -33,7 +35,9 @@ def app(store: Store, clock: ManualClock):
 def set_up_team(app: App) -> PlayScene:
     click(app, "new")
     pick = next(n for n, e in enumerate(app.scene.entries) if e.scenario and e.scenario.id == "tutorial")
-    click(app, f"pick:{pick}")
+    click(app, f"select:{pick}")  # shows the scenario (a click on the one shown goes on)
+    if not isinstance(app.scene, SetupScene):
+        click(app, "open")
     assert isinstance(app.scene, SetupScene)
     type_text(app, "红星")
     type_text(app, "小组")
@@ -187,6 +191,11 @@ def test_resume_from_title_in_a_fresh_app(tmp_path: Path, clock: ManualClock) ->
     second = App(store, Settings(scenarios=[TUTORIAL]), ManualClock(clock.now() + 600))
     try:
         frame(second)
+        # the resume entry says where the session stands, replayed from the file
+        state = Session.resume(store, sid, check_file=False).state
+        made = progress(load_scenario(TUTORIAL), state)
+        where = [d.text for d in second.ui.drawn if d.text.startswith("得分 ")]
+        assert where == [f"得分 {state.score} · 进度 {made.done}/{made.total} · 用时 00:00"]
         click(second, f"resume:{sid}")
         resumed = second.scene
         assert isinstance(resumed, PlayScene) and resumed.session.id == sid

@@ -138,7 +138,7 @@ def test_a_trap_that_raises_danger_says_so(app: App, clock: ManualClock, yida: S
         key(app, pygame.K_RETURN)
     after = scene.session.state.flags["alarm"]
     assert after > before
-    line = f"危险（满3暴露） 升至 {after}（+{after - before}）"
+    line = f"危险 升至 {after}/3（+{after - before}）"
     assert line in trap.facts
     assert f"· {line}" in texts_drawn(app)  # on the pop-up, not only in the team bar
     shot(app, "danger-trap")

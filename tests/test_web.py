@@ -20,7 +20,7 @@ from engine.store.db import Store
 from engine.tools.bots import pick_choice
 from engine.web import messages as m
 from engine.web.hub import Client, Hub, Team, TooManyTries
-from engine.web.runner import qr_matrix, start_host
+from engine.web.runner import _link, qr_matrix, start_host
 
 BASE = "http://127.0.0.1:9"
 TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
@@ -94,6 +94,30 @@ def test_join_pick_and_start_assign_the_picked_roles(store: Store, clock: Manual
     assert my_role(phones["lida"])["status"] == "active"
     assert my_role(phones["lihanjun"])["status"] == "waiting"
     assert "李达 完成《致信各地》" in my_role(phones["lihanjun"])["wait"]["sentence"]
+
+
+def test_a_trap_reaches_every_phone_and_the_room(
+    store: Store, clock: ManualClock, tutorial: Scenario
+) -> None:
+    hub, team, phones, _, org = joined_team(store, clock)
+    lida = my_role(phones["lida"])
+    trap = next(
+        c["index"] for c in lida["choices"] if tutorial.choice("send_letters", lida["node"], c["index"]).trap
+    )
+    assert send(hub, phones["lida"], t="act", aid="t1", role="lida", choice=trap, node=lida["node"])["ok"]
+    title = tutorial.choice("send_letters", lida["node"], trap).trap.title  # type: ignore[union-attr]
+    for role, client in phones.items():  # the whole team reads the history, not only 李达
+        traps = [n for n in latest_view(client)["play"]["notes"] if n["kind"] == "trap"]
+        assert [(n["role"], n["title"], n["body_label"]) for n in traps] == [("lida", title, "历史讲解")], (
+            role
+        )
+        assert traps[0]["body"] and traps[0]["source"]
+    # the projector: the dashboard's summary and the desktop host's board carry it too
+    room = org.listener.latest[f"team:{team.row.id}"]["team"]["team"]  # type: ignore[attr-defined]
+    assert [(n["title"], n["role"]) for n in room["trap_notes"]] == [(title, "lida")]
+    assert room["meters"] == [] and room["rank_key"][0] == -room["score"]
+    board = _link(hub, team).board
+    assert board is not None and [n.title for n in board.traps] == [title]
 
 
 def test_lobby_refuses_a_taken_role_and_a_taken_name(store: Store, clock: ManualClock) -> None:

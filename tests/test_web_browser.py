@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_driver import ARGS, CHROMIUM, shot
+from browser_driver import ARGS, CHROMIUM, font_env, shot
 
 from engine.rules.state import fold
 from engine.store.db import Store
@@ -54,7 +54,7 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
     try:
         link = handle.links()[0]
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=font_env())
             phones: dict[str, Any] = {}
             for role, name in PLAYERS:
                 ctx = browser.new_context(

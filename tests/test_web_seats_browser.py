@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_driver import ARGS, CHROMIUM, shot
+from browser_driver import ARGS, CHROMIUM, font_env, shot
 
 from engine.web.runner import start_host
 
@@ -40,7 +40,7 @@ def test_the_dashboard_frees_a_seat_and_the_player_comes_back_on_a_new_phone(tmp
     try:
         link = handle.links()[0]
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=font_env())
             zhang = join(browser, link.url, "张三", "lida")
             li = join(browser, link.url, "李四", "wanghuiwu")
             for page in (zhang, li):
@@ -91,7 +91,7 @@ def test_a_silent_dashboard_is_reconnected_and_keeps_the_half_typed_secret(
     handle = start_host(TUTORIAL, tmp_path / "dash.db", port=0, bind="127.0.0.1", teams=1)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=font_env())
             dash = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
             dash.goto(f"{handle.base_url}/host")  # no secret in the link: the organizer types it
             dash.fill("#secret", handle.secret[:4])

@@ -238,6 +238,18 @@ class _Checker:
                     "flag-type",
                     f"标记 “{flag.id}” 的初始值与类型 {flag.type} 不符",
                 )
+            if flag.limit is not None and flag.type != "int":
+                self.error(
+                    ("flags", i, "limit"),
+                    "flag-limit",
+                    f"标记 “{flag.id}” 是 bool 类型，不能有 limit；limit 只用于整数标记（如危险程度）",
+                )
+            elif flag.limit is not None and isinstance(flag.initial, int) and flag.initial >= flag.limit:
+                self.error(
+                    ("flags", i, "limit"),
+                    "flag-limit",
+                    f"标记 “{flag.id}” 的 limit（{flag.limit}）应大于初始值 {flag.initial}",
+                )
         roles_with_tasks = {t.role for t in self.data.tasks}
         for i, role in enumerate(self.data.roles):
             if role.id not in roles_with_tasks:

@@ -290,6 +290,16 @@ class FlagDef(Strict):
         max_length=12,
         description="Short label; when set, players see this flag's value in the team bar (e.g. 危险).",
     )
+    limit: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description=(
+            "For an int flag that counts towards trouble: the value at which it goes wrong (e.g. 3 "
+            "when an ending says 满3暴露). A displayed flag with a limit is shown as a meter that "
+            "turns amber and then pulses red as the value nears it."
+        ),
+    )
 
 
 class TeamEvent(Strict):

@@ -10,6 +10,7 @@ One rule per kind of number, so two screens never disagree about the same moment
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from engine.format.model import FlagDef, FlagValue
 
@@ -72,23 +73,39 @@ def score_parts(parts: dict[str, int]) -> str:
     return text or "无加减分"
 
 
-def flag_value(value: FlagValue) -> str:
+def flag_value(value: FlagValue, limit: int | None = None) -> str:
+    """A flag's value as shown: ``是``/``否``, a number, or ``2/3`` for a count with a limit."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    return str(value)
+    return f"{value}/{limit}" if limit is not None else str(value)
+
+
+def mean(value: float, digits: int = 1) -> str:
+    """An average for people: ``310``, ``2.5`` (no trailing ``.0``; at most ``digits`` decimals)."""
+    step = Decimal(1).scaleb(-max(0, digits))
+    # half up, as people round (Python's round() sends 6.5 to 6)
+    text = str(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def points_mean(value: float) -> str:
+    """An average score: whole points (``平均 310 分``), as scores are whole numbers."""
+    return mean(value, 0)
 
 
 def flag_change(flag: FlagDef | None, flag_id: str, value: FlagValue, delta: int | None) -> str:
-    """One line for a changed team flag: ``危险（满3暴露） 升至 2（+2）``, or the flag's description
+    """One line for a changed team flag: ``危险 升至 2/3（+2）``, or the flag's description
     when it became true (``文件被留在了会场桌上``). ``delta`` is the authored ``add``, if any."""
     label = (flag.display or flag.description) if flag else None
     label = label or flag_id
+    limit = flag.limit if flag is not None else None
     if delta:
         direction = "升" if delta > 0 else "降"
-        return f"{label} {direction}至 {flag_value(value)}（{signed(delta)}）"
+        return f"{label} {direction}至 {flag_value(value, limit)}（{signed(delta)}）"
     if isinstance(value, bool) and flag is not None and not flag.display and flag.description:
         return label if value else f"已解除：{label}"
-    return f"{label}：{flag_value(value)}"
+    return f"{label}：{flag_value(value, limit)}"
 
 
 def lockout(who: str, seconds: float) -> str:

@@ -14,6 +14,7 @@ its ``facts``. So whatever an effect does, the note that announces its cause lis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -60,6 +61,17 @@ class Note:
         if self.source:
             out.append(f"出处：{self.source}")
         return out
+
+
+# Notes every player of the team is shown, whoever they are about: the whole team learns from a
+# trap, not only the player who fell into it.
+SHARED_KINDS: frozenset[NoteKind] = frozenset({"trap"})
+
+
+def seen_by(kind: str, role: str | None, roles: Iterable[str]) -> bool:
+    """Is a note of ``kind`` about ``role`` shown to a player holding ``roles``? Team-wide notes
+    and traps go to everyone; feedback, hints and the like only to the role they are about."""
+    return role is None or kind in SHARED_KINDS or role in set(roles)
 
 
 @dataclass

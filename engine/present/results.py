@@ -11,6 +11,7 @@ notes the players were shown during play.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from engine.format.scenario import Scenario
 from engine.present import labels
@@ -49,8 +50,15 @@ class RoleResult:
         )
 
 
+Celebration = Literal["big", "small", "none"]
+
+
 @dataclass(frozen=True)
 class Results:
+    """The end of a session. ``celebrate`` says how much a screen should celebrate it: ``big`` for
+    an ending that carries a bonus (the best ones), ``small`` for any other ending reached,
+    ``none`` when the session was abandoned or stuck."""
+
     status: str
     ending: str | None
     heading: str  # 结局：… / 会话结束
@@ -61,10 +69,16 @@ class Results:
     roles: tuple[RoleResult, ...]
     traps: tuple[Note, ...]  # the trap notes of the session, in order
     timeline: Timeline
+    celebrate: Celebration = "none"
 
     @property
     def score_line(self) -> str:
         return f"总分 {self.score}（{labels.score_parts(self.parts)}）"
+
+    @property
+    def part_lines(self) -> tuple[tuple[str, str], ...]:
+        """The score breakdown, one (what, signed points) per non-zero part: ``("任务", "+180")``."""
+        return tuple((labels.PART_NAMES.get(k, k), labels.signed(v)) for k, v in self.parts.items() if v)
 
     @property
     def duration_line(self) -> str:
@@ -74,8 +88,10 @@ class Results:
 def results(scenario: Scenario, events: list[Event], session_id: str = "") -> Results:
     m = session_metrics(scenario, events, session_id)
     state = fold(events)
+    celebrate: Celebration = "none"
     if m.ending:
         heading, text = f"结局：{m.ending_title}", scenario.endings[m.ending].text.strip()
+        celebrate = "big" if scenario.endings[m.ending].bonus > 0 else "small"
     else:
         heading, text = "会话结束", STATUS_TEXT.get(m.status, "会话已结束。")
     roles = tuple(
@@ -102,4 +118,5 @@ def results(scenario: Scenario, events: list[Event], session_id: str = "") -> Re
         roles=roles,
         traps=tuple(n for n in notes(scenario, events) if n.kind == "trap"),
         timeline=timeline(m),
+        celebrate=celebrate,
     )

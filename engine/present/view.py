@@ -17,9 +17,10 @@ from engine.present import labels
 from engine.present.feed import recent_feed
 from engine.rules.shuffle import shown_choices
 from engine.rules.state import Event, State
-from engine.rules.step import in_play, tasks_total
+from engine.rules.step import in_play
 
 RoleStatus = Literal["active", "locked", "waiting", "finished", "over", "quiz"]
+MeterLevel = Literal["calm", "warn", "danger", "over"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,16 @@ class WaitView:
     blockers: list[tuple[str, str, str]]  # (role id, role name, task title)
     seconds: float  # game seconds waited so far
     events: list[str] = field(default_factory=list)  # titles of team events still to happen
+
+    def lines(self) -> list[str]:
+        """What the role waits for, one line per teammate (``张国焘 完成《宣布开会》``) or event;
+        screens list these one under another instead of running them into one sentence."""
+        if not self.blockers:
+            return [f"「{e}」发生" for e in self.events] or ["时机"]
+        by_role: dict[str, list[str]] = {}
+        for _, name, title in self.blockers:
+            by_role.setdefault(name, []).append(f"《{title}》")
+        return [f"{name} 完成{''.join(titles)}" for name, titles in by_role.items()]
 
     def sentence(self) -> str:
         if not self.blockers:
@@ -111,6 +122,64 @@ class RoleView:
 
 
 @dataclass(frozen=True)
+class Meter:
+    """A displayed count with a limit (``flags[].limit``), e.g. 危险 2/3: how close the team is to
+    the ending that limit stands for. ``level`` escalates as it nears the limit: ``calm`` at the
+    start value, ``warn`` on the way, ``danger`` one step short of the limit, ``over`` at it."""
+
+    flag: str
+    label: str
+    value: int
+    limit: int
+
+    @property
+    def level(self) -> MeterLevel:
+        if self.value >= self.limit:
+            return "over"
+        if self.value >= self.limit - 1:
+            return "danger"
+        return "warn" if self.value > 0 else "calm"
+
+    @property
+    def text(self) -> str:
+        return f"{self.value}/{self.limit}"
+
+
+def meters(scenario: Scenario, state: State) -> list[Meter]:
+    """Every displayed int flag with a limit, in declaration order."""
+    out = []
+    for f in scenario.data.flags:
+        value = state.flags.get(f.id, f.initial)
+        if f.display and f.limit is not None and isinstance(value, int) and not isinstance(value, bool):
+            out.append(Meter(f.id, f.display, value, f.limit))
+    return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The team's progress with a total that never moves: the scenario's planned (non-remedial)
+    tasks, each counted once it is done or no longer to be done (cut off by a team event).
+    Remedial tasks a trap or event added are counted apart (``extra``), so the total players
+    see at the start is the total they see at the end."""
+
+    done: int
+    total: int
+    extra_done: int = 0
+    extra_total: int = 0
+
+
+def progress(scenario: Scenario, state: State) -> Progress:
+    planned = [t for t in scenario.tasks.values() if not t.remedial]
+    extra = [t.id for t in scenario.tasks.values() if t.remedial and in_play(scenario, state, t.id)]
+    return Progress(
+        done=sum(1 for t in planned if t.id in state.done or t.id in state.cancelled),
+        total=len(planned),
+        extra_done=sum(1 for t in extra if t in state.done),
+        extra_total=len(extra),
+    )
+
+
+@dataclass(frozen=True)
 class TeamView:
     title: str
     team: str
@@ -123,6 +192,9 @@ class TeamView:
     ending: str | None
     recent: list[str]
     counters: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of displayed flags
+    meters: list[Meter] = field(default_factory=list)  # displayed flags with a limit, as meters
+    extra_done: int = 0  # remedial tasks done, of ``extra_total`` added during play
+    extra_total: int = 0
 
     @property
     def paused(self) -> bool:
@@ -208,20 +280,33 @@ def team_view(
     already built, e.g. once per new event instead of once per frame."""
     if recent is None:
         recent = recent_feed(scenario, events or [])
+    made = progress(scenario, state)
     return TeamView(
         title=scenario.title,
         team=state.team,
         status=state.status,
         score=state.score,
         elapsed=state.elapsed(now),
-        done=sum(1 for t in state.done if t in scenario.tasks),
-        total=tasks_total(scenario, state),
+        done=made.done,
+        total=made.total,
         roles=[role_view(scenario, state, r, now) for r in scenario.roles],
         ending=state.ending,
         recent=recent,
         counters=[
-            (f.display, labels.flag_value(state.flags.get(f.id, f.initial)))
+            (f.display, labels.flag_value(state.flags.get(f.id, f.initial), f.limit))
             for f in scenario.data.flags
             if f.display
         ],
+        meters=meters(scenario, state),
+        extra_done=made.extra_done,
+        extra_total=made.extra_total,
     )
+
+
+def summary(scenario: Scenario, state: State) -> str:
+    """Where a stored session stands, in one line (the title screen's resume list):
+    ``得分 120 · 进度 8/19 · 用时 12:30``; time counts to the session's last action."""
+    made = progress(scenario, state)
+    extra = f"（补救 {made.extra_done}/{made.extra_total}）" if made.extra_total else ""
+    clock = labels.format_duration(state.elapsed(state.now))
+    return f"得分 {state.score} · 进度 {made.done}/{made.total}{extra} · 用时 {clock}"

@@ -17,15 +17,17 @@ from typing import Any
 
 import pygame
 
+from engine.format.scenario import Scenario
 from engine.present.i18n import Script, check
 from engine.session.clock import Clock, SystemClock
 from engine.store.db import Store
 from engine.ui.fonts import Fonts, load_fonts
 from engine.ui.scene import Scene
 from engine.ui.scenes import SCENES
+from engine.ui.sound import Sounds
 from engine.ui.theme import IVORY, Theme
 from engine.ui.typeset import TextCache
-from engine.ui.widgets import Target, Ui
+from engine.ui.widgets import Target, Ui, draw_toast
 
 DEFAULT_SIZE = (1280, 720)
 MIN_SIZE = (800, 520)
@@ -42,6 +44,8 @@ class Settings:
     host_bind: str = "0.0.0.0"  # phones over the LAN (scenes/host.py); tests bind 127.0.0.1
     host_port: int = 8765  # 0 = any free port
     host_public: str | None = None  # address put in the QR codes (default: this machine's LAN IP)
+    muted: bool = False  # sounds off (M toggles; --mute)
+    motion: bool = True  # brief easing on pop-ups and scores (off: every animation at its end)
 
     @property
     def script(self) -> Script:
@@ -69,6 +73,12 @@ class App:
         check(self.settings.script)
         self.text = TextCache(self.fonts, self.settings.script)
         self.ui = Ui(self.screen, self.text, Theme.for_size(*self.screen.get_size()))
+        self.ui.motion = self.settings.motion
+        self.sounds = Sounds(self.settings.muted)
+        self.sounds.start()
+        self.stored_scenarios: dict[str, Scenario] = {}  # scenario hash -> parsed (resume list)
+        self.toast = ""  # a short word over any screen (sound on/off), until ``toast_until``
+        self.toast_until = 0.0
         self._pressed: Target | None = None
         self.ticker = pygame.time.Clock()
         self.scene: Scene = SCENES["title"](self)
@@ -84,6 +94,21 @@ class App:
     def toggle_fullscreen(self) -> None:
         self.settings.fullscreen = not self.settings.fullscreen
         self.screen = self._open_window()
+        self.resized()
+
+    def resized(self) -> None:
+        """The window changed size: scrolled text starts again from the top (its lines wrap anew,
+        and an offset kept from the old size would show a line cut in half)."""
+        self.ui.scroll.clear()
+
+    def toggle_sound(self) -> None:
+        on = self.sounds.toggle()
+        self.settings.muted = not on
+        self.say("声音已打开" if on else "已静音（按 M 打开声音）")
+
+    def say(self, text: str, seconds: float = 2.0) -> None:
+        """A short word over whatever screen is shown."""
+        self.toast, self.toast_until = text, time.monotonic() + seconds
 
     def set_traditional(self, on: bool) -> None:
         if on == self.settings.traditional:
@@ -126,6 +151,7 @@ class App:
             current = pygame.display.get_surface()
             if current is None or current.get_size() != (w, h):
                 self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+                self.resized()
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             self._pressed = ui.target_at(event.pos)
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
@@ -147,6 +173,9 @@ class App:
                 return
             if self.scene.on_key(event):
                 return
+            if event.key == pygame.K_m and not self.scene.typing:
+                self.toggle_sound()
+                return
             for target in ui.targets:
                 if event.key in target.keys:
                     self.scene.on_button(target.name)
@@ -161,8 +190,11 @@ class App:
         surface = pygame.display.get_surface() or self.screen
         self.screen = surface
         surface.fill(IVORY)
-        self.ui.begin(surface)
+        now = time.monotonic()
+        self.ui.begin(surface, now)
         self.scene.draw(self.ui)
+        if self.toast and now < self.toast_until:
+            draw_toast(self.ui, self.toast)
         pygame.display.flip()
         self.frames += 1
 
@@ -174,4 +206,5 @@ class App:
 
     def close(self) -> None:
         self.scene.leave()
+        self.sounds.close()
         pygame.display.quit()

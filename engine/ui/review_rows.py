@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.present.labels import NO_ENDING, STATUS_NAMES, format_duration
+from engine.present.labels import NO_ENDING, STATUS_NAMES, format_duration, mean, points_mean
 from engine.review.cohort import PlayerRow, TeamStanding
 from engine.review.records import SessionMetrics
 
@@ -41,10 +41,10 @@ def board_row(rank: int, r: TeamStanding) -> tuple[str, ...]:
         str(r.sessions),
         str(r.ended),
         str(r.best_score),
-        f"{r.avg_score:.1f}",
+        points_mean(r.avg_score),
         best,
         format_duration(r.avg_time),
-        f"{r.traps_per_session:.1f}",
+        mean(r.traps_per_session, 1),
     )
 
 

@@ -15,7 +15,11 @@ if TYPE_CHECKING:  # the app owns scenes; a scene only talks back to it
 
 
 class Scene:
-    """One screen. Override what you need; ``draw`` registers click targets through ``ui``."""
+    """One screen. Override what you need; ``draw`` registers click targets through ``ui``.
+
+    ``typing``: the screen takes typed text (letters must not work as hot keys, e.g. M for mute)."""
+
+    typing = False
 
     def __init__(self, app: App) -> None:
         self.app = app

@@ -10,6 +10,7 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -22,12 +23,15 @@ from engine.session.live import Session, assign_roles
 from engine.store.db import Store
 from engine.tools.bots import Policy, pick_choice, play_bot_session
 from engine.ui.app import App, Settings
-from engine.ui.scenes.host import HostScene
+from engine.ui.roomshots import FrozenHosting
+from engine.ui.roomshots import links as room_links
+from engine.ui.scenes.host import HostScene, Moment
 from engine.ui.scenes.play import PlayScene
 from engine.ui.scenes.setup import SetupScene
 from engine.ui.screens import SCREENS
 
 PLAYERS = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
+REVIEW_TABS = {"review": "debrief", "sessions": "list", "leaderboard": "board", "honor": "honor"}
 
 
 class NotInScenario(ValueError):
@@ -39,8 +43,14 @@ def has_feedback(scenario: Scenario) -> bool:
 
 
 def take(
-    scene: str, out: Path, scenario_path: Path, traditional: bool = False, size: tuple[int, int] = (1280, 720)
+    scene: str,
+    out: Path,
+    scenario_path: Path,
+    traditional: bool = False,
+    size: tuple[int, int] = (1280, 720),
+    inspect: Callable[[App], None] | None = None,
 ) -> Path:
+    """Save ``scene`` as a PNG; ``inspect`` (tests) is called with the app after its last frame."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     if scene not in SCREENS:
@@ -55,10 +65,11 @@ def take(
         store = Store(Path(tmp) / "shots.db", synchronous="OFF")
         players = PLAYERS[: len(scenario.roles)]
         assignment = assign_roles(scenario, players, seed=1)
-        if scene == "title":  # show an unfinished session in the resume list
-            Session.start(scenario, store, "红星小组", assignment, clock)
+        if scene == "title":  # an unfinished session, some way in, in the resume list
+            _some_way_in(Session.start(scenario, store, "红星小组", assignment, clock), clock)
         # "host" listens on 127.0.0.1 only (any free port); the QR codes show a typical LAN address
-        settings = Settings(traditional=traditional, size=size, scenarios=[scenario_path])
+        # motion off: every animation is drawn at its end, so a shot shows the screen as it settles
+        settings = Settings(traditional=traditional, size=size, scenarios=[scenario_path], motion=False)
         settings.host_bind, settings.host_port, settings.host_public = "127.0.0.1", 0, "192.168.1.20"
         app = App(store, settings, clock)
         try:
@@ -76,9 +87,11 @@ def take(
             elif scene == "quiz":  # the first player's first question before play
                 session = Session.start(scenario, store, "红星小组", assignment, clock, shuffle=1, quiz="ask")
                 app.show("quiz", session=session, fresh=True).on_button(f"quiz-ready:{players[0]}")
-            elif scene == "review":
+            elif scene.startswith("host-"):
+                _room(app, scenario, scene)
+            elif scene in REVIEW_TABS:
                 _review_store(scenario, store)
-                app.show("review", tab="debrief")
+                app.show("review", tab=REVIEW_TABS[scene])
             elif scene != "title":
                 session = Session.start(scenario, store, "红星小组", assignment, clock)
                 play = app.show("play", session=session)
@@ -112,6 +125,10 @@ def take(
                     while step_safe() and not any(n.kind == "feedback" for n in play.queue):
                         play.queue.clear()
                     play.queue[:] = [n for n in play.queue if n.kind == "feedback"]
+                elif scene == "menu":
+                    step_safe()
+                    play.queue.clear()
+                    play.on_button("menu")
                 elif scene == "paused":
                     step_safe()
                     play.queue.clear()
@@ -131,10 +148,25 @@ def take(
             app.frame()
             out.parent.mkdir(parents=True, exist_ok=True)
             pygame.image.save(app.screen, str(out))
+            if inspect is not None:
+                inspect(app)
         finally:
             app.close()
             store.close()
     return out
+
+
+def _some_way_in(session: Session, clock: ManualClock, actions: int = 8) -> None:
+    """A few good moves, half a minute apart, as a team that is getting on."""
+    rng = random.Random(1)
+    for _ in range(actions):
+        ready = [r for r, rs in session.state.roles.items() if rs.task is not None]
+        if not ready or session.state.over:
+            return
+        role = ready[0]
+        clock.advance(30)
+        choice = pick_choice(session.scenario, session.state, role, "expert", rng)
+        session.act(Choose(role, choice, session.state.roles[role].node))
 
 
 def _host(app: App, scenario: Scenario) -> None:
@@ -155,6 +187,22 @@ def _host(app: App, scenario: Scenario) -> None:
             raise RuntimeError(hosting.error or "主持没有及时启动")
         if want == 1:
             hosting.new_team()
+
+
+def _room(app: App, scenario: Scenario, scene: str) -> None:
+    """The projector with teams at every stage (bot games, no server): the board, a trap shown
+    to the room, a team's ending."""
+    host = HostScene(app, scenario)
+    host.hosting = FrozenHosting(room_links(scenario), app.clock)
+    app.go(host)
+    host.notice(host.hosting.links)  # what is already there is known: nothing pops up
+    if scene == "host-trap":
+        link = next(x for x in host.hosting.links if x.board and x.board.traps and not x.board.over)
+        assert link.board is not None
+        host.moments.append(Moment("trap", link.id, link.board.traps[-1]))
+    elif scene == "host-ending":
+        link = next(x for x in host.hosting.links if x.board and x.board.over)
+        host.moments.append(Moment("ending", link.id))
 
 
 def _spring_trap(session: Session, play: PlayScene) -> None:

@@ -1,8 +1,9 @@
 """Chinese text layout and the rendered-text cache.
 
 Chinese wraps between any two characters, except that closing punctuation (，。：”）…) may not
-begin a line and opening punctuation (“（《) may not end one; closing punctuation hangs past the
-margin instead (悬挂标点, as books do). Latin words and numbers stay whole.
+begin a line and opening punctuation (“（《) may not end one. A closing mark that does not fit
+takes the character before it down to the next line (推出, as typesetters do) rather than hanging
+past the margin, so every line stays inside its box. Latin words and numbers stay whole.
 
 Rendering is the expensive part of a frame, so :class:`TextCache` keeps every wrapped,
 rendered block keyed by (text, size, colour, width, bold); a frame only blits.
@@ -52,8 +53,14 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+def right_margin(size: int, bold: bool = False) -> int:
+    """Transparent pixels a rendered block keeps right of its widest line (room for the
+    emboldened outline, which is wider than the font's metrics say)."""
+    return 2 + (size // 8 if bold else 0)
+
+
 def wrap(font: pygame.freetype.Font, text: str, width: int) -> list[str]:
-    """Lines of ``text`` no wider than ``width`` (closing punctuation may hang one character)."""
+    """Lines of ``text`` no wider than ``width`` (a line of punctuation alone may hang)."""
     lines: list[str] = []
     fallback = font.size / 2 if isinstance(font.size, (int, float)) else 8
     for para in text.replace("\r\n", "\n").split("\n"):
@@ -66,8 +73,18 @@ def wrap(font: pygame.freetype.Font, text: str, width: int) -> list[str]:
         for tok in tokens:
             w = sum(adv[pos : pos + len(tok)])
             pos += len(tok)
-            if line and used + w > width and tok not in NO_START:
+            if line and used + w > width:
                 carry: list[str] = []
+                if tok in NO_START:  # push out: the closing mark takes a character down with it
+                    while len(line) > 1 and line[-1] in NO_START:
+                        carry.insert(0, line.pop())
+                    if len(line) > 1:
+                        carry.insert(0, line.pop())
+                    else:  # nothing but punctuation before it: let it hang
+                        line.extend(carry)
+                        line.append(tok)
+                        used += w
+                        continue
                 while line and line[-1] in NO_END:  # an opening mark moves down with its text
                     carry.insert(0, line.pop())
                 lines.append("".join(line).rstrip())
@@ -98,8 +115,10 @@ class TextCache:
         self.capacity = capacity
         self._blocks: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
         self._wraps: OrderedDict[tuple[object, ...], list[str]] = OrderedDict()
+        self._widths: OrderedDict[tuple[object, ...], int] = OrderedDict()
         self.hits = 0
         self.misses = 0
+        self.sizes: set[int] = set()  # every size drawn since the last frame began (tests read it)
 
     def show(self, text: str) -> str:
         return localize(tidy(text), self.script)
@@ -118,6 +137,7 @@ class TextCache:
         self, text: str, size: int, color: Color, width: int | None = None, bold: bool = False
     ) -> pygame.Surface:
         """``text`` rendered (wrapped to ``width`` if given) on a transparent surface."""
+        self.sizes.add(size)
         key = (text, size, color, width, bold, self.script)
         surf = self._blocks.get(key)
         if surf is not None:
@@ -129,7 +149,7 @@ class TextCache:
         lines = self.lines(text, size, width, bold) if width else [self.show(text)]
         lh = line_height(size)
         ascender = font.get_sized_ascender(0)
-        extra = 2 + (size // 8 if bold else 0)  # the emboldened outline is wider than get_rect says
+        extra = right_margin(size, bold)
         widths = [_extent(font, line) + extra if line else 0 for line in lines]
         surf = pygame.Surface((max([1, *widths]), max(1, lh * len(lines))), pygame.SRCALPHA)
         top = (lh - font.get_sized_height(0)) // 2
@@ -142,7 +162,31 @@ class TextCache:
         return surf
 
     def width(self, text: str, size: int, bold: bool = False) -> int:
-        return _extent(self.fonts.get(size, bold), self.show(text)) + (size // 8 if bold else 0)
+        """The ink's width of ``text`` on one line (measured once, then remembered: layouts ask
+        for the same widths every frame)."""
+        key = ("w", text, size, bold, self.script)
+        got = self._widths.get(key)
+        if got is None:
+            got = _extent(self.fonts.get(size, bold), self.show(text)) + (size // 8 if bold else 0)
+            self._remember(key, got)
+        return got
+
+    def advance(self, text: str, size: int, bold: bool = False) -> int:
+        """Pixels the pen moves over ``text``: what :func:`wrap` counts (a closing mark's advance is
+        a full character even where its ink is narrow)."""
+        key = ("a", text, size, bold, self.script)
+        got = self._widths.get(key)
+        if got is None:
+            shown = self.show(text)
+            metrics = self.fonts.get(size, bold).get_metrics(shown) if shown else []
+            got = int(sum(m[4] if m is not None else size / 2 for m in metrics)) + 1 if shown else 0
+            self._remember(key, got)
+        return got
+
+    def _remember(self, key: tuple[object, ...], width: int) -> None:
+        self._widths[key] = width
+        if len(self._widths) > 4 * self.capacity:
+            self._widths.popitem(last=False)
 
     def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text`` cut with an ellipsis so that it fits on one line of ``width`` pixels."""
@@ -160,3 +204,4 @@ class TextCache:
     def clear(self) -> None:
         self._blocks.clear()
         self._wraps.clear()
+        self._widths.clear()

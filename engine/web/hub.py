@@ -35,7 +35,7 @@ from engine.store.hosting import HostTables, HostTeam
 from engine.web import messages as m
 from engine.web import organizer, quizphone, seating
 from engine.web.access import GUESSES, JOINS, AddressLimits, new_code, origin_allowed
-from engine.web.payloads import notes, phone_play, team_public
+from engine.web.payloads import lobby_roles, notes, phone_play, team_public
 from engine.web.roster import RECENT_ACTIONS, Client, HubRefusal, Listener, Seat, Team, TooManyTries, error
 
 __all__ = ["Client", "Hub", "Listener", "Seat", "Team", "TooManyTries"]
@@ -217,10 +217,7 @@ class Hub:
         return {
             "title": scenario.title,
             "summary": scenario.data.scenario.summary.strip(),
-            "roles": [
-                {"id": r.id, "name": r.name, "title": r.title or "", "taken": taken.get(r.id, "")}
-                for r in scenario.roles.values()
-            ],
+            "roles": lobby_roles(scenario, taken),
             "players": [s.name for s in team.seats.values()],
             "quiz": len(scenario.quiz),  # items in the knowledge check (0: none)
         }

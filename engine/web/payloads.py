@@ -9,8 +9,10 @@ countdown rounded up).
 Privacy is decided here. ``role_payload`` (brief, task text, choices) goes only to the phones
 holding that role. ``team_public`` is what everyone in the room may see anyway, because the
 projector shows it: names, status lines, progress, score, clock, the team feed and, once the
-session is over, its results; it never carries node text, goals or choices. Notes carry the role
-they are for (:func:`engine.present.notes.for_roles` decides who sees them).
+session is over, its results and ending card; it never carries node text, goals or choices. It
+also carries the traps with their history (:func:`engine.present.board.team_board`): the room
+learns from them. Notes carry the role they are about; :func:`engine.present.notes.seen_by`
+decides which phones get each (a trap reaches every phone of the team).
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ from typing import Any
 from engine.format.scenario import Scenario
 from engine.present import labels
 from engine.present import notes as present_notes
-from engine.present.notes import Note
+from engine.present.board import TeamBoard, team_board
+from engine.present.identity import RoleLook, looks
+from engine.present.notes import Note, seen_by
 from engine.present.results import Results, results
-from engine.present.view import RoleView, TeamView, role_view, team_view
+from engine.present.view import Meter, RoleView, TeamView, role_view, team_view
 from engine.rules.state import Event, State
 
 NOTES_KEPT = 12
 
 
-def _public_role(view: RoleView) -> dict[str, Any]:
+def _public_role(view: RoleView, look: RoleLook) -> dict[str, Any]:
     wait = view.wait
     return {
         "id": view.role,
@@ -36,12 +40,16 @@ def _public_role(view: RoleView) -> dict[str, Any]:
         "title": view.title,
         "player": view.player,
         "who": view.who,
+        "color": look.color,
+        "emblem": look.emblem,
         "status": view.status,
         "status_label": view.status_label,
         "situation": view.situation(),
         "short": view.short(),
         "task_title": view.task_title,
-        "wait": {"sentence": wait.sentence(), "seconds": round(wait.seconds, 1)} if wait else None,
+        "wait": {"sentence": wait.sentence(), "lines": wait.lines(), "seconds": round(wait.seconds, 1)}
+        if wait
+        else None,
         "locked": round(view.locked_seconds, 1),
         "locked_left": view.locked_left,
         "done": view.tasks_done,
@@ -53,7 +61,7 @@ def _public_role(view: RoleView) -> dict[str, Any]:
 def role_payload(scenario: Scenario, view: RoleView) -> dict[str, Any]:
     """A role's private screen: the public line plus brief, task text and choices."""
     return {
-        **_public_role(view),
+        **_public_role(view, looks(scenario)[view.role]),
         "brief": scenario.roles[view.role].brief.strip(),
         "task": view.task,
         "goal": view.goal,
@@ -61,6 +69,22 @@ def role_payload(scenario: Scenario, view: RoleView) -> dict[str, Any]:
         "text": view.text.strip(),
         "choices": [{"index": c.index, "number": c.number, "text": c.text} for c in view.choices],
     }
+
+
+def lobby_roles(scenario: Scenario, taken: dict[str, str]) -> list[dict[str, Any]]:
+    """The roles to pick from before the game, in their colours; ``taken``: role -> who picked it."""
+    look = looks(scenario)
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "title": r.title or "",
+            "taken": taken.get(r.id, ""),
+            "color": look[r.id].color,
+            "emblem": look[r.id].emblem,
+        }
+        for r in scenario.roles.values()
+    ]
 
 
 def note_payload(note: Note) -> dict[str, Any]:
@@ -82,6 +106,17 @@ def notes(scenario: Scenario, events: list[Event], first_seq: int = 1) -> list[d
     return [note_payload(n) for n in present_notes.notes(scenario, events, first_seq)]
 
 
+def meter_payload(m: Meter) -> dict[str, Any]:
+    return {
+        "flag": m.flag,
+        "label": m.label,
+        "value": m.value,
+        "limit": m.limit,
+        "level": m.level,
+        "text": m.text,
+    }
+
+
 def results_payload(r: Results) -> dict[str, Any]:
     return {
         "status": r.status,
@@ -89,6 +124,8 @@ def results_payload(r: Results) -> dict[str, Any]:
         "text": r.text,
         "score": r.score,
         "score_line": r.score_line,
+        "parts": [{"label": label, "points": points} for label, points in r.part_lines],
+        "celebrate": r.celebrate,
         "duration": round(r.duration, 1),
         "duration_line": r.duration_line,
         "roles": [{"id": x.role, "who": x.who, "cells": list(x.cells())} for x in r.roles],
@@ -96,7 +133,7 @@ def results_payload(r: Results) -> dict[str, Any]:
     }
 
 
-def _team(view: TeamView) -> dict[str, Any]:
+def _team(view: TeamView, look: dict[str, RoleLook]) -> dict[str, Any]:
     return {
         "status": view.status,
         "status_label": view.status_label,
@@ -109,17 +146,24 @@ def _team(view: TeamView) -> dict[str, Any]:
         "clock": view.clock,
         "done": view.done,
         "total": view.total,
+        "extra_done": view.extra_done,
+        "extra_total": view.extra_total,
         "counters": [{"label": label, "value": value} for label, value in view.counters],
-        "roles": [_public_role(v) for v in view.roles],
+        "meters": [meter_payload(m) for m in view.meters],
+        "roles": [_public_role(v, look[v.role]) for v in view.roles],
         "recent": view.recent,
     }
 
 
 def team_public(scenario: Scenario, state: State, events: list[Event], now: float) -> dict[str, Any]:
     team = team_view(scenario, state, now, events)
+    outcome = results(scenario, events) if state.over else None
+    board: TeamBoard = team_board(scenario, state, events, now, team, outcome)
     ending = scenario.endings[team.ending] if team.ending else None
     return {
-        **_team(team),
+        **_team(team, looks(scenario)),
+        "rank_key": list(board.rank_key),
+        "trap_notes": [note_payload(n) for n in board.traps],
         "ending": {"title": ending.title, "text": ending.text.strip()} if ending else None,
         "traps": [
             {
@@ -128,7 +172,7 @@ def team_public(scenario: Scenario, state: State, events: list[Event], now: floa
             }
             for t in state.sprung
         ],
-        "results": results_payload(results(scenario, events)) if state.over else None,
+        "results": results_payload(outcome) if outcome is not None else None,
     }
 
 
@@ -147,6 +191,6 @@ def phone_play(
     return {
         "team": team,
         "roles": [role_payload(scenario, role_view(scenario, state, r, now)) for r in mine],
-        "notes": [n for n in team_notes if n["role"] is None or n["role"] in own][-NOTES_KEPT:],
+        "notes": [n for n in team_notes if seen_by(n["kind"], n["role"], own)][-NOTES_KEPT:],
         "results": team["results"],
     }

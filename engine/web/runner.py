@@ -28,6 +28,7 @@ import segno
 import uvicorn
 
 from engine.format.catalog import default_scenario
+from engine.present.board import TeamBoard, team_board
 from engine.session.clock import Clock
 from engine.store.db import Store, default_db_path
 from engine.web.guard import ConnectionGuard, guarded_protocol, limit_logging, raise_fd_limit
@@ -84,16 +85,30 @@ class TeamLink:
     phase: str
     qr: list[list[bool]]
     players: tuple[str, ...] = ()  # names of the phones that joined (lobby seats)
+    board: TeamBoard | None = None  # the room's view once the team plays (engine.present.board)
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
     return [[bool(v) for v in row] for row in segno.make(url, error="m").matrix_iter(scale=1, border=2)]
 
 
-def _link(hub: Hub, team: Team) -> TeamLink:
+def _link(hub: Hub, team: Team, boards: dict[str, tuple[int, TeamBoard]] | None = None) -> TeamLink:
+    """``boards`` keeps each finished team's board (its results are replayed once, not per call)."""
     url = hub.join_url(team)
     players = tuple(seat.name for seat in team.seats.values())
-    return TeamLink(team.row.id, team.row.name, team.row.code, url, team.phase, qr_matrix(url), players)
+    board = None
+    if team.session is not None:
+        s = team.session
+        kept = boards.get(team.row.id) if boards is not None else None
+        if kept is not None and kept[0] == s.state.seq and s.state.over:
+            board = kept[1]
+        else:
+            board = team_board(s.scenario, s.state, s.events, hub.clock.now())
+            if boards is not None:
+                boards[team.row.id] = (s.state.seq, board)
+    return TeamLink(
+        team.row.id, team.row.name, team.row.code, url, team.phase, qr_matrix(url), players, board
+    )
 
 
 def make_server(hub: Hub) -> uvicorn.Server:
@@ -142,6 +157,7 @@ class HostHandle:
         self._server: uvicorn.Server | None = None
         self._hub: Hub | None = None
         self._thread: threading.Thread | None = None
+        self._boards: dict[str, tuple[int, TeamBoard]] = {}
 
     @property
     def dashboard_url(self) -> str:
@@ -158,7 +174,7 @@ class HostHandle:
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=10)
 
     def links(self) -> list[TeamLink]:
-        return self._call(lambda hub: [_link(hub, t) for t in hub.teams.values()])
+        return self._call(lambda hub: [_link(hub, t, self._boards) for t in hub.teams.values()])
 
     def new_team(self, name: str = "") -> TeamLink:
         return self._call(lambda hub: _link(hub, hub.new_team(name)))

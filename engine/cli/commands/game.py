@@ -29,6 +29,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--font", metavar="FILE", help="改用这个中文字体文件（默认：随游戏安装的 Noto Sans CJK）"
     )
     parser.add_argument("--system-font", action="store_true", help="优先使用系统里的中文字体")
+    parser.add_argument("--mute", action="store_true", help="静音开始（游戏中按 M 切换）")
+    parser.add_argument("--no-motion", action="store_true", help="不用动画（弹窗、得分变化直接出现）")
     parser.set_defaults(func=main)
 
 
@@ -46,6 +48,8 @@ def main(args: argparse.Namespace) -> int:
         font=args.font,
         system_font=args.system_font,
         scenarios=[find_scenario(ref) for ref in args.scenario],
+        muted=args.mute,
+        motion=not args.no_motion,
     )
     store = open_store(args)
     try:

@@ -1,178 +1,59 @@
-"""Phones over the LAN, from the game (issue 8): the projector view of a running host.
+"""Phones over the LAN, from the game (issue 8): the projector screen of a running host.
 
-The set-up screen opens this scene; it starts :func:`engine.web.runner.start_host` on the
-game's own database and shows, per team, a QR code to scan, the team code in big letters and
-the short join URL; below, the organizer's dashboard address and secret. Every call into the
-host (start, the team list, a new team, stop) may block, so it runs on one worker thread and
-the frame loop only polls finished results. Leaving the scene stops the server.
+The set-up screen opens this scene; it hosts on the game's own database (:mod:`engine.ui.lanhost`)
+and shows, while teams join, a QR code, the team code and the join URL per team
+(:mod:`engine.ui.joincards`). Once teams play, the screen becomes the room's board
+(:mod:`engine.ui.projector`): teams ranked live in large type, finished teams folded into one
+line, teams still joining in a column beside. The moments the room should share come up over it:
+a team's trap with its history, and a team's ending with its score breakdown and a celebration
+(each for a while, or until Enter). Below, the organizer's dashboard address and secret.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.session.clock import Clock
+from engine.present.board import ranked
+from engine.present.notes import Note
 from engine.ui import theme as th
+from engine.ui.joincards import JoinCards, draw_footer
+from engine.ui.lanhost import QUIET, Hosting
+from engine.ui.motion import Counter
+from engine.ui.popups import draw_stop_confirm
+from engine.ui.projector import draw_ending, draw_finished, draw_legend, draw_row, draw_trap, row_need
 from engine.ui.scene import Scene
 from engine.ui.typeset import line_height
-from engine.ui.widgets import Ui
-from engine.web.runner import HostHandle, TeamLink, start_host
+from engine.ui.widgets import Target, Ui
+from engine.web.runner import TeamLink
 
 if TYPE_CHECKING:
     from engine.ui.app import App
 
+__all__ = ["QUIET", "HostScene"]
 
-REFRESH_SECONDS = 2.0  # how often the team list (who joined) is fetched from the host
+REFRESH_SECONDS = 1.0  # how often the teams (who joined, each board) are fetched from the host
 PAGE_SECONDS = 15.0  # with more teams than fit, pages turn by themselves this often
-PORT_TRIES = 5  # the configured port, then the next few if it is taken
-QUIET = 2  # white modules drawn around the QR matrix (which has 2 already): 4 in all
-MIN_MODULE = 8  # pixels per QR module at 1280x720, so a phone reads it from a few metres
-QR_DARK = (0, 0, 0)
-QR_LIGHT = (255, 255, 255)
+MOMENT_SECONDS = {"trap": 14.0, "ending": 16.0}  # a moment stays up this long (Enter: sooner)
 NEXT_KEYS = (pygame.K_RIGHT, pygame.K_PAGEDOWN)
 PREV_KEYS = (pygame.K_LEFT, pygame.K_PAGEUP)
-PHASES = {"play": "游戏进行中（进度见主持人大屏网页）", "over": "已结束"}
+DISMISS_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 
 
-class Hosting:
-    """The host behind the scene. Calls run in order on one worker thread; ``poll`` collects them.
+@dataclass
+class Moment:
+    """Something the room should see: a team's trap, or its ending."""
 
-    ``handle`` is set by the worker and only read elsewhere; ``links``/``state``/``error`` are
-    changed only by ``poll`` (the frame loop's thread).
-    """
-
-    def __init__(
-        self,
-        scenario: str | Path,
-        db: str | Path,
-        bind: str,
-        port: int,
-        public_host: str | None,
-        team_name: str,
-        clock: Clock,
-    ) -> None:
-        self.scenario, self.db, self.bind, self.port = scenario, db, bind, port
-        self.public_host, self.team_name, self.clock = public_host, team_name, clock
-        self.handle: HostHandle | None = None
-        self.links: list[TeamLink] = []
-        self.state = "starting"  # starting, running, stopping, stopped, failed
-        self.error = ""
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qingjing-host-ui")
-        self._jobs: list[tuple[str, Future[Any]]] = []
-        self._submit("start", self._start)
-
-    def _submit(self, kind: str, fn: Callable[[], Any]) -> None:
-        self._jobs.append((kind, self._pool.submit(fn)))
-
-    def busy(self, kind: str) -> bool:
-        return any(k == kind for k, _ in self._jobs)
-
-    # --- on the worker thread --------------------------------------------------------------
-
-    def _start(self) -> list[TeamLink]:
-        ports = [self.port] if self.port == 0 else list(range(self.port, self.port + PORT_TRIES))
-        for n, port in enumerate(ports):
-            try:
-                handle = start_host(
-                    self.scenario, self.db, port, self.bind, self.public_host, teams=0, clock=self.clock
-                )
-                break
-            except OSError as exc:
-                if not str(exc).startswith("无法在"):  # not a busy port: the store or the scenario
-                    raise
-                if n == len(ports) - 1:
-                    span = f"{ports[0]}–{ports[-1]}" if len(ports) > 1 else str(ports[0])
-                    raise OSError(
-                        f"端口 {span} 都已被占用（也许另一个窗口或 play.py host 正在主持）。"
-                        "请先停止它，再按“重试”。"
-                    ) from None
-        self.handle = handle
-        links = handle.links()
-        if not links:  # a restart on the same database resumes its open teams instead
-            handle.new_team(self.team_name)
-            links = handle.links()
-        return links
-
-    def _links(self) -> list[TeamLink]:
-        assert self.handle is not None
-        return self.handle.links()
-
-    def _new_team(self) -> list[TeamLink]:
-        assert self.handle is not None
-        self.handle.new_team()
-        return self.handle.links()
-
-    def _stop(self) -> None:
-        if self.handle is not None:
-            self.handle.stop()
-
-    # --- from the frame loop ---------------------------------------------------------------
-
-    def refresh(self) -> None:
-        if self.state == "running" and not self.busy("links"):
-            self._submit("links", self._links)
-
-    def new_team(self) -> None:
-        if self.state == "running":
-            self.error = ""
-            self._submit("new_team", self._new_team)
-
-    def stop(self) -> None:
-        """Stop in the background; ``state`` becomes "stopped" once the server has closed."""
-        if self.state not in ("stopping", "stopped"):
-            self.state = "stopping"
-            self._submit("stop", self._stop)
-
-    def stop_now(self) -> None:
-        """Stop and wait (the window is closing)."""
-        self.stop()
-        self._pool.shutdown(wait=True)
-        self.poll()
-
-    def poll(self) -> None:
-        while self._jobs and self._jobs[0][1].done():
-            kind, future = self._jobs.pop(0)
-            exc = future.exception()
-            if kind == "stop":
-                self.state = "stopped"
-                self._pool.shutdown(wait=False)
-            elif exc is not None:
-                if kind == "start":
-                    self.state = "failed"
-                    self.error = f"无法开始主持：{exc}"
-                elif self.state != "stopping":
-                    self.error = str(exc)
-            elif self.state != "stopping":
-                self.links = future.result()
-                if kind == "start":
-                    self.state = "running"
-
-    @property
-    def joined(self) -> int:
-        """Phones that joined, plus teams already playing (stopping would cut them off)."""
-        return sum(len(link.players) + (link.phase == "play") for link in self.links)
-
-
-def qr_surface(matrix: list[list[bool]], module: int) -> pygame.Surface:
-    """The QR code with a 4-module white quiet zone, each module ``module`` pixels, crisp edges."""
-    n = len(matrix) + 2 * QUIET
-    small = pygame.Surface((n, n))
-    small.fill(QR_LIGHT)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                small.set_at((c + QUIET, r + QUIET), QR_DARK)
-    return pygame.transform.scale(small, (n * module, n * module))  # nearest neighbour
+    kind: str  # "trap" | "ending"
+    team: str  # team id
+    note: Note | None = None
+    since: float = -1.0  # when it came up (Ui.now); -1 while it waits its turn
 
 
 class HostScene(Scene):
@@ -185,12 +66,19 @@ class HostScene(Scene):
         self.page = 0
         self.show_secret = False
         self.confirm = False
-        self.qr_drawn: dict[str, tuple[pygame.Rect, int]] = {}  # code -> (matrix rect, module px)
-        self._qr_cache: dict[tuple[str, int], pygame.Surface] = {}
+        self.cards = JoinCards()
+        self.moments: list[Moment] = []
+        self.score = Counter()  # the ending on screen counts up to its score
+        self._known: dict[str, tuple[set[int], bool]] = {}  # team -> (traps seen, ended)
+        self._noticed = -1.0  # the host's report last looked at (Hosting.fetched_at)
         self._next_refresh = 0.0
         self._next_page = 0.0
         self._seen = 0
         self._show_last = False
+
+    @property
+    def qr_drawn(self) -> dict[str, tuple[pygame.Rect, int]]:
+        return self.cards.qr_drawn
 
     # --- life ------------------------------------------------------------------------------
 
@@ -230,6 +118,8 @@ class HostScene(Scene):
         if hosting.state == "stopped":
             self.go_back()
             return
+        if hosting.fetched_at != self._noticed:
+            self.notice(hosting.links)
         mono = time.monotonic()
         if mono >= self._next_refresh:
             hosting.refresh()
@@ -241,6 +131,32 @@ class HostScene(Scene):
         if mono >= self._next_page:
             self.page += 1
             self._next_page = mono + PAGE_SECONDS
+        moment = self.moments[0] if self.moments else None
+        if (
+            moment is not None
+            and moment.since >= 0
+            and self.app.ui.now - moment.since > MOMENT_SECONDS[moment.kind]
+        ):
+            self.moments.pop(0)
+
+    def notice(self, links: list[TeamLink]) -> None:
+        """New traps and endings since the last look become moments (a team first seen, e.g.
+        after a restart, brings nothing old back)."""
+        self._noticed = self.hosting.fetched_at if self.hosting else 0.0
+        for link in links:
+            board = link.board
+            if board is None:
+                continue
+            seqs = {n.seq for n in board.traps}
+            known = self._known.get(link.id)
+            if known is not None:
+                seen, ended = known
+                for note in board.traps:
+                    if note.seq not in seen:
+                        self.moments.append(Moment("trap", link.id, note))
+                if board.over and not ended:
+                    self.moments.append(Moment("ending", link.id))
+            self._known[link.id] = (seqs, board.over)
 
     # --- input -----------------------------------------------------------------------------
 
@@ -248,8 +164,13 @@ class HostScene(Scene):
         if event.key == pygame.K_ESCAPE:
             if self.confirm:
                 self.confirm = False
+            elif self.moments:
+                self.moments.pop(0)
             else:
                 self.on_button("stop")
+            return True
+        if event.key in DISMISS_KEYS and self.moments and not self.confirm:
+            self.moments.pop(0)
             return True
         return False
 
@@ -281,6 +202,10 @@ class HostScene(Scene):
         elif name in ("prev", "next"):
             self.page += 1 if name == "next" else -1
             self._next_page = time.monotonic() + PAGE_SECONDS
+        elif name == "moment" and self.moments:
+            self.moments.pop(0)
+        elif name.startswith("ending:"):
+            self.moments.insert(0, Moment("ending", name.split(":", 1)[1]))
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -289,24 +214,21 @@ class HostScene(Scene):
         w, h = ui.surface.get_size()
         hosting = self.hosting
         assert hosting is not None
-        self.qr_drawn = {}
-        ui.interactive = not self.confirm
+        self.cards.begin()
+        ui.interactive = not self.confirm and not self.moments
         margin = t.px(32)
-        ui.label(f"手机联机 · {self.scenario.title}", (margin, t.px(16)), t.h1, th.RED, bold=True)
-        bw, bh, by = t.px(190), t.px(46), t.px(14)
-        ui.button("stop", pygame.Rect(w - margin - bw, by, bw, bh), "停止并返回 Esc", kind="quiet")
-        running = hosting.state == "running"
-        if running:
-            ui.button(
-                "add",
-                pygame.Rect(w - margin - 2 * bw - t.pad, by, bw, bh),
-                "添加队伍",
-                key_hint="A",
-                keys=(pygame.K_a,),
-            )
-        top, bottom = t.px(74), h - t.px(124)
-        area = pygame.Rect(margin, top, w - 2 * margin, bottom - top)
-        if hosting.state in ("starting", "stopping") and not hosting.links:
+        links = hosting.links
+        playing = any(link.board is not None for link in links)
+        title = f"手机联机 · {self.scenario.title}"
+        buttons = self.draw_buttons(ui, hosting.state == "running")
+        if playing:
+            legend = draw_legend(ui, buttons - t.px(24), t.px(38))
+            ui.line(title, (margin, t.px(16)), t.h1, th.RED, legend - margin - t.px(20), bold=True)
+        else:
+            ui.line(title, (margin, t.px(16)), t.h1, th.RED, buttons - margin - t.px(240), bold=True)
+        footer_h = t.px(56) if playing else t.px(112)
+        area = pygame.Rect(margin, t.px(76), w - 2 * margin, h - t.px(76) - footer_h - t.px(12))
+        if hosting.state in ("starting", "stopping") and not links:
             text = "正在启动局域网主持……" if hosting.state == "starting" else "正在停止……"
             ui.label(text, (w // 2, area.centery - t.h1), t.h1, th.MUTED, center=True)
         elif hosting.state == "failed":
@@ -318,212 +240,117 @@ class HostScene(Scene):
                 key_hint="R",
                 keys=(pygame.K_r,),
             )
-        else:
-            self.draw_teams(ui, area, w - margin - 2 * bw - t.pad)
+        elif playing:
+            self.draw_board(ui, area, links, buttons)
+        elif links:
+            if self._show_last:
+                self.page, self._show_last = len(links), False  # wraps to the last page below
+                self.page = (len(links) - 1) // self.cards.per_page(ui, area, links)
+            pages = self.cards.draw_page(ui, area, links, self.page)
+            self.page %= pages
+            self.draw_pager(ui, pages, buttons)
         if hosting.handle is not None and hosting.state != "failed":
-            footer = pygame.Rect(margin, h - t.px(112), w - 2 * margin, t.px(100))
-            self.draw_footer(ui, footer, hosting.handle)
+            draw_footer(
+                ui,
+                pygame.Rect(margin, h - footer_h - t.px(8), w - 2 * margin, footer_h),
+                hosting.handle,
+                self.show_secret,
+                playing,
+            )
         if hosting.error and hosting.state != "failed":
-            ui.label(hosting.error, (margin, bottom - t.px(4) - line_height(t.small)), t.small, th.RED)
+            ui.label(hosting.error, (margin, h - footer_h - t.px(12) - line_height(t.small)), t.small, th.RED)
         ui.interactive = True
         if self.confirm:
-            self.draw_confirm(ui, hosting.joined)
+            draw_stop_confirm(ui, hosting.joined)
+        elif self.moments:
+            self.draw_moment(ui, links)
 
-    def draw_teams(self, ui: Ui, area: pygame.Rect, nav_right: int) -> None:
+    def draw_buttons(self, ui: Ui, running: bool) -> int:
+        """Stop and add, at the top right; returns where they begin."""
         t = ui.theme
-        links = self.hosting.links if self.hosting else []
-        if not links:
+        w = ui.surface.get_width()
+        margin = t.px(32)
+        bh, by = t.px(48), t.px(14)
+        stop_w = ui.button_width("停止并返回 Esc", t.body)
+        ui.button("stop", pygame.Rect(w - margin - stop_w, by, stop_w, bh), "停止并返回 Esc", kind="quiet")
+        left = w - margin - stop_w
+        if running:
+            add_w = ui.button_width("添加队伍", t.body, "A")
+            left -= add_w + t.pad
+            ui.button("add", pygame.Rect(left, by, add_w, bh), "添加队伍", key_hint="A", keys=(pygame.K_a,))
+        return left
+
+    def draw_pager(self, ui: Ui, pages: int, right: int) -> None:
+        if pages <= 1:
             return
-        modules = max(len(link.qr) for link in links) + 2 * QUIET
-        gap = t.px(20)
-        per_page = 1
-        for k in range(len(links), 1, -1):
-            if self._vertical_module(ui, (area.width - (k - 1) * gap) // k, area.height, modules) >= t.px(
-                MIN_MODULE
-            ):
-                per_page = k
-                break
-        pages = math.ceil(len(links) / per_page)
-        if self._show_last:
-            self.page, self._show_last = pages - 1, False
-        self.page %= pages
-        shown = links[self.page * per_page : (self.page + 1) * per_page]
-        card_w = (area.width - (per_page - 1) * gap) // per_page
-        for i, link in enumerate(shown):
-            rect = pygame.Rect(area.x + i * (card_w + gap), area.y, card_w, area.height)
-            if per_page == 1:
-                self.draw_wide_card(ui, rect, link, modules)
-            else:
-                self.draw_card(ui, rect, link, modules)
-        if pages > 1:  # in the header, left of the buttons
-            y, bw = t.px(18), t.px(40)
-            right = nav_right - t.pad
-            ui.button("next", pygame.Rect(right - bw, y, bw, t.px(38)), "→", kind="quiet", keys=NEXT_KEYS)
-            label = f"第 {self.page + 1}/{pages} 页"
-            ui.label(label, (right - bw - t.px(60), y + t.px(6)), t.body, th.MUTED, center=True)
-            ui.button(
-                "prev",
-                pygame.Rect(right - 2 * bw - t.px(120), y, bw, t.px(38)),
-                "←",
-                kind="quiet",
-                keys=PREV_KEYS,
+        t = ui.theme
+        y, bw = t.px(18), t.px(44)
+        right -= t.pad
+        ui.button("next", pygame.Rect(right - bw, y, bw, t.px(42)), "→", kind="quiet", keys=NEXT_KEYS)
+        label = f"第 {self.page + 1}/{pages} 页"
+        label_w = ui.text.width(label, t.body)
+        ui.label(label, (right - bw - t.px(10) - label_w, y + t.px(4)), t.body, th.MUTED)
+        prev = right - bw - t.px(20) - label_w - bw
+        ui.button("prev", pygame.Rect(prev, y, bw, t.px(42)), "←", kind="quiet", keys=PREV_KEYS)
+
+    def draw_board(self, ui: Ui, area: pygame.Rect, links: list[TeamLink], buttons: int) -> None:
+        """Teams playing, ranked; finished ones folded below; teams still joining beside."""
+        t = ui.theme
+        joining = [link for link in links if link.board is None]
+        team_of = {id(link.board): link.id for link in links if link.board is not None}
+        order = ranked(link.board for link in links if link.board is not None)
+        board_area = area.copy()
+        if joining:
+            side = pygame.Rect(
+                area.right - area.width * 30 // 100, area.y, area.width * 30 // 100, area.height
             )
+            board_area.width -= side.width + t.px(20)
+            self.cards.column(ui, side, joining)
+        done = [(rank, b, team_of[id(b)]) for rank, b in order if b.over]
+        live = [(rank, b) for rank, b in order if not b.over]
+        strip_h = t.px(56) if done else 0
+        rows_area = pygame.Rect(board_area.x, board_area.y, board_area.width, board_area.height - strip_h)
+        gap = t.px(8)
+        fits = max(1, (rows_area.height + gap) // (row_need(ui) + gap))
+        pages = max(1, -(-len(live) // fits))
+        self.page %= pages
+        shown = live[self.page * fits : (self.page + 1) * fits]
+        rh = min(t.px(130), (rows_area.height - gap * (len(shown) - 1)) // max(1, len(shown)))
+        fetched = self.hosting.fetched_at if self.hosting else 0.0
+        tick = time.monotonic() - fetched if fetched else 0.0  # clocks run on between fetches
+        for k, (rank, board) in enumerate(shown):
+            elapsed = board.elapsed + (tick if board.ticking else 0.0)
+            row = pygame.Rect(rows_area.x, rows_area.y + k * (rh + gap), rows_area.width, rh)
+            draw_row(ui, row, rank, board, elapsed)
+        if not live:
+            ui.label("各队都已结束：点已结束的队伍，看它的结局。", (rows_area.x, rows_area.y), t.h2, th.MUTED)
+        self.draw_pager(ui, pages, buttons)
+        if done:
+            strip = pygame.Rect(
+                board_area.x, board_area.bottom - strip_h + t.px(6), board_area.width, strip_h - t.px(6)
+            )
+            for team, rect in draw_finished(ui, strip, done):
+                if ui.interactive:
+                    ui.targets.append(Target(f"ending:{team}", rect.copy()))
 
-    def _vertical_text_height(self, ui: Ui) -> int:
-        t = ui.theme
-        return (
-            2 * t.pad
-            + line_height(t.h2)
-            + line_height(t.small)
-            + t.px(16)
-            + line_height(t.huge)
-            + line_height(t.body)
-        )
-
-    def _vertical_module(self, ui: Ui, width: int, height: int, modules: int) -> int:
-        return min(
-            (width - 2 * ui.theme.pad) // modules, (height - self._vertical_text_height(ui)) // modules
-        )
-
-    def _qr(self, ui: Ui, link: TeamLink, module: int, center: tuple[int, int]) -> pygame.Rect:
-        key = (link.url, module)
-        surf = self._qr_cache.get(key)
-        if surf is None:
-            if len(self._qr_cache) > 64:
-                self._qr_cache.clear()
-            surf = self._qr_cache[key] = qr_surface(link.qr, module)
-        rect = surf.get_rect(center=center)
-        ui.surface.blit(surf, rect)
-        inner = rect.inflate(-2 * QUIET * module, -2 * QUIET * module)
-        self.qr_drawn[link.code] = (inner, module)
-        return rect
-
-    def _status(self, link: TeamLink) -> tuple[str, th.Color]:
-        if link.phase in PHASES:
-            return PHASES[link.phase], th.GREEN
-        if link.players:
-            return f"已加入 {len(link.players)} 人：" + "、".join(link.players), th.GREEN
-        return "等待队员扫码加入", th.MUTED
-
-    def _url_size(self, ui: Ui, url: str, width: int, sizes: tuple[int, ...]) -> int:
-        return next((s for s in sizes if ui.text.width(url, s) <= width), sizes[-1])
-
-    def draw_card(self, ui: Ui, rect: pygame.Rect, link: TeamLink, modules: int) -> None:
-        t = ui.theme
-        ui.box(rect, th.PAPER, th.GOLD, radius=t.px(12))
-        inner_w = rect.width - 2 * t.pad
-        x, y = rect.x + t.pad, rect.y + t.pad
-        ui.line(link.name, (x, y), t.h2, th.INK, inner_w, bold=True)
-        y += line_height(t.h2)
-        status, color = self._status(link)
-        ui.line(status, (x, y), t.small, color, inner_w)
-        y += line_height(t.small) + t.px(8)
-        module = self._vertical_module(ui, rect.width, rect.height, modules)
-        qr = self._qr(ui, link, module, (rect.centerx, y + modules * module // 2))
-        y = qr.bottom + t.px(8)
-        ui.label(" ".join(link.code), (rect.centerx, y), t.huge, th.RED, bold=True, center=True)
-        y += line_height(t.huge)
-        size = self._url_size(ui, link.url, inner_w, (t.body, t.small))
-        ui.label(link.url, (rect.centerx, y), size, th.INK, center=True)
-
-    def draw_wide_card(self, ui: Ui, rect: pygame.Rect, link: TeamLink, modules: int) -> None:
-        t = ui.theme
-        ui.box(rect, th.PAPER, th.GOLD, radius=t.px(12))
-        module = (rect.height - 2 * t.pad) // modules
-        side = modules * module
-        qr = self._qr(ui, link, module, (rect.x + t.pad + side // 2, rect.centery))
-        x = qr.right + t.px(40)
-        width = rect.right - t.pad - x
-        y = rect.y + t.px(24)
-        ui.line(link.name, (x, y), t.h1, th.INK, width, bold=True)
-        y += line_height(t.h1) + t.px(4)
-        status, color = self._status(link)
-        ui.label(status, (x, y), t.body, color, width=width)
-        y += line_height(t.body) + t.px(28)
-        ui.label("队伍码", (x, y), t.body, th.MUTED)
-        y += line_height(t.body)
-        big = t.px(96)
-        ui.label(" ".join(link.code), (x, y), big, th.RED, bold=True)
-        y += line_height(big) + t.px(20)
-        ui.label("用手机相机扫左边的二维码；或在手机浏览器打开：", (x, y), t.body, th.MUTED, width=width)
-        y += line_height(t.body) + t.px(4)
-        size = self._url_size(ui, link.url, width, (t.h1, t.h2, t.body))
-        ui.label(link.url, (x, y), size, th.INK, bold=True)
-
-    def draw_footer(self, ui: Ui, rect: pygame.Rect, handle: HostHandle) -> None:
-        t = ui.theme
-        ui.box(rect, th.IVORY, th.LINE, radius=t.px(10))
-        bw = t.px(230)
-        buttons_x = rect.right - t.pad - bw
-        width = buttons_x - rect.x - 2 * t.pad
-        x, y = rect.x + t.pad, rect.y + t.px(8)
-        secret = handle.secret if self.show_secret else "（按 S 显示）"
-        ui.line(
-            f"主持人：在电脑浏览器打开 {handle.base_url}/host ，输入口令 {secret}",
-            (x, y),
-            t.body,
-            th.INK,
-            width,
-        )
-        y += line_height(t.body)
-        ui.line("即可开始游戏、实时查看各队进度、给提示（口令只告诉主持人）。", (x, y), t.body, th.INK, width)
-        y += line_height(t.body)
-        ui.line(
-            "队员：手机连同一个 Wi-Fi（不需要外网），用相机扫本队二维码，填名字、选角色，等主持人开始。",
-            (x, y),
-            t.small,
-            th.MUTED,
-            width,
-        )
-        half = (rect.height - 3 * t.px(6)) // 2
-        ui.button(
-            "browser",
-            pygame.Rect(buttons_x, rect.y + t.px(6), bw, half),
-            "在本机打开大屏",
-            key_hint="B",
-            keys=(pygame.K_b,),
-            size=t.small,
-        )
-        ui.button(
-            "secret",
-            pygame.Rect(buttons_x, rect.y + 2 * t.px(6) + half, bw, half),
-            "隐藏口令" if self.show_secret else "显示口令",
-            key_hint="S",
-            keys=(pygame.K_s,),
-            size=t.small,
-            kind="quiet",
-        )
-
-    def draw_confirm(self, ui: Ui, joined: int) -> None:
-        t = ui.theme
-        ui.shade()
+    def draw_moment(self, ui: Ui, links: list[TeamLink]) -> None:
+        moment = self.moments[0]
+        link = next((x for x in links if x.id == moment.team and x.board is not None), None)
+        if link is None or link.board is None:
+            self.moments.pop(0)
+            return
+        if moment.since < 0:
+            moment.since = ui.now
+            self.app.sounds.play(moment.kind)
+            if moment.kind == "ending":
+                self.score = Counter()
+                self.score.set(link.board.score, ui.now)
+        boards = [x.board for x in links if x.board is not None]
+        rank = next(r for r, b in ranked(boards) if b is link.board)
+        if moment.kind == "trap" and moment.note is not None:
+            left = 1 - (ui.now - moment.since) / MOMENT_SECONDS["trap"] if ui.motion else 1.0
+            draw_trap(ui, link.name, moment.note, moment.since, max(0.0, left))
+        else:
+            draw_ending(ui, rank, link.board, moment.since, self.score.value(ui.now, ui.motion))
         w, h = ui.surface.get_size()
-        rect = pygame.Rect(0, 0, min(t.px(640), w - 2 * t.pad), t.px(300))
-        rect.center = (w // 2, h // 2)
-        ui.box(rect, th.PAPER, th.RED, radius=t.px(14), width=t.px(5))
-        x, y, inner = rect.x + t.px(30), rect.y + t.px(24), rect.width - t.px(60)
-        ui.label("停止主持？", (x, y), t.h1, th.RED, bold=True)
-        y += t.px(60)
-        ui.label(
-            f"已有 {joined} 名队员加入或正在游戏。停止后手机会断开；进度都已保存，"
-            "下次从这里（或 play.py host）用同一个数据库再次主持，各队会回到原处。",
-            (x, y),
-            t.body,
-            th.INK,
-            width=inner,
-        )
-        bw = (inner - t.pad) // 2
-        by = rect.bottom - t.px(76)
-        ui.button(
-            "stop",
-            pygame.Rect(x, by, bw, t.px(52)),
-            "停止并返回（回车）",
-            kind="primary",
-            keys=(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_y),
-        )
-        ui.button(
-            "cancel",
-            pygame.Rect(x + bw + t.pad, by, bw, t.px(52)),
-            "继续主持（Esc）",
-            keys=(pygame.K_n,),
-        )
+        ui.targets.append(Target("moment", pygame.Rect(0, 0, w, h)))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.present.labels import STATUS_NAMES, format_duration
+from engine.present.labels import STATUS_NAMES, format_duration, points_mean
 from engine.present.timeline import timeline
 from engine.review.records import SessionMetrics
 from engine.review.selection import Filters, Review, load_review
@@ -206,10 +206,10 @@ class ReviewScene(Scene):
         pygame.draw.line(ui.surface, th.GOLD, band.bottomleft, band.bottomright, t.px(3))
         title = ui.label("回顾", (t.px(30), t.px(10)), t.h1, th.IVORY, bold=True)
         review = self.review
-        summary = "每个数字都由事件记录按游戏规则重放得出"
+        summary = "还没有会话记录"
         if review is not None and review.sessions:
             c = review.cohort
-            summary = f"{len(review.sessions)} 场会话 · 平均 {c.avg_score:.1f} 分 · 落入陷阱 {c.total_traps} 次 · {summary}"
+            summary = f"{len(review.sessions)} 场会话 · 平均 {points_mean(c.avg_score)} 分 · 落入陷阱共 {c.total_traps} 次"
         ui.line(summary, (title.right + t.px(24), t.px(22)), t.body, th.GOLD_SOFT, w - title.right - t.px(60))
 
         y = band.bottom + t.px(12)
@@ -229,7 +229,7 @@ class ReviewScene(Scene):
             if name == self.tab:
                 pygame.draw.rect(ui.surface, th.RED, (x + t.px(8), y + bh + t.px(3), bw - t.px(16), t.px(4)))
             x += bw + t.px(10)
-        back_w = t.px(130)
+        back_w = ui.button_width("返回 Esc", t.body)
         ui.button("back", pygame.Rect(w - t.px(30) - back_w, y, back_w, bh), "返回 Esc", kind="quiet")
         filter_w = min(t.px(330), w - x - back_w - t.px(70))
         ui.button(
@@ -303,19 +303,19 @@ class ReviewScene(Scene):
         head = (
             f"{m.team} · {m.scenario_title} · {when(m.started_at)} · {STATUS_NAMES.get(m.status, m.status)}"
         )
-        nav_w = t.px(96)
+        nav_w = max(ui.button_width("← 较新", t.body), ui.button_width("较早 →", t.body))
         ui.line(head, (rect.x, rect.y), t.h2, th.INK, rect.width - 2 * nav_w - t.px(20), bold=True)
         count = len(self.sessions)
         ui.button(
             "prev",
-            pygame.Rect(rect.right - 2 * nav_w - t.px(8), rect.y, nav_w, t.px(38)),
+            pygame.Rect(rect.right - 2 * nav_w - t.px(8), rect.y, nav_w, t.px(42)),
             "← 较新",
             kind="quiet",
             enabled=self.selected > 0,
         )
         ui.button(
             "next",
-            pygame.Rect(rect.right - nav_w, rect.y, nav_w, t.px(38)),
+            pygame.Rect(rect.right - nav_w, rect.y, nav_w, t.px(42)),
             "较早 →",
             kind="quiet",
             enabled=self.selected < count - 1,
@@ -329,7 +329,7 @@ class ReviewScene(Scene):
             ("主持人干预", str(len(m.interventions))),
         )
         cy = rect.y + t.px(46)
-        card_h = t.px(64)
+        card_h = t.px(72)
         gap = t.px(10)
         weights = (34, 14, 16, 16, 20)
         x = rect.x
@@ -337,8 +337,8 @@ class ReviewScene(Scene):
             cw = (rect.width - gap * (len(cards) - 1)) * wt // sum(weights)
             box = pygame.Rect(x, cy, cw, card_h)
             ui.box(box, th.PAPER, th.LINE, radius=t.px(8))
-            ui.label(label, (box.x + t.pad, box.y + t.px(4)), t.small, th.MUTED)
-            ui.line(value, (box.x + t.pad, box.y + t.px(24)), t.h2, th.RED, cw - 2 * t.pad, bold=True)
+            ui.label(label, (box.x + t.pad, box.y + t.px(2)), t.small, th.MUTED)
+            ui.line(value, (box.x + t.pad, box.y + t.px(26)), t.h2, th.RED, cw - 2 * t.pad, bold=True)
             x += cw + gap
         top = cy + card_h + t.px(14)
         left = pygame.Rect(rect.x, top, (rect.width - t.px(24)) * 55 // 100, rect.bottom - top)

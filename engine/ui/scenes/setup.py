@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.format.scenario import Scenario
+from engine.present.identity import looks
 from engine.session.live import Session, assign_roles, new_shuffle_seed
 from engine.store.db import StoreError
 from engine.ui import theme as th
 from engine.ui.member_picker import MemberPicker
 from engine.ui.scene import Scene
+from engine.ui.typeset import line_height
 from engine.ui.widgets import TextField, Ui
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ RANDOM = ""
 
 
 class SetupScene(Scene):
+    typing = True  # names are typed here: letters are text, not hot keys
+
     def __init__(self, app: App, scenario: Scenario) -> None:
         super().__init__(app)
         self.scenario = scenario
@@ -56,16 +60,19 @@ class SetupScene(Scene):
         t = ui.theme
         w, h = ui.surface.get_size()
         ui.label(f"组队 · {self.scenario.title}", (t.px(40), t.px(22)), t.h1, th.RED, bold=True)
-        ui.button("back", pygame.Rect(w - t.px(180), t.px(22), t.px(140), t.px(44)), "返回 Esc", kind="quiet")
+        back_w = ui.button_width("返回 Esc", t.body)
+        ui.button(
+            "back", pygame.Rect(w - t.px(40) - back_w, t.px(22), back_w, t.px(46)), "返回 Esc", kind="quiet"
+        )
         left = t.px(40)
         colw = (w - 3 * left) // 2
         y = t.px(90)
         ui.label("队名", (left, y), t.body, th.MUTED)
-        self.team.draw(ui, pygame.Rect(left, y + t.px(30), colw, t.px(48)), self.focus == 0)
-        y += t.px(96)
+        self.team.draw(ui, pygame.Rect(left, y + line_height(t.body), colw, t.px(50)), self.focus == 0)
+        y += line_height(t.body) + t.px(50) + t.px(20)
         ui.label("玩家（一人可担任多个角色；Tab 切换输入框）", (left, y), t.body, th.MUTED)
-        y += t.px(32)
-        fh = min(t.px(48), (h - y - t.px(120)) // max(1, len(self.players)) - t.px(8))
+        y += line_height(t.body)
+        fh = min(t.px(50), (h - y - t.px(120)) // max(1, len(self.players)) - t.px(8))
         focused: pygame.Rect | None = None
         for i, field in enumerate(self.players):
             rect = pygame.Rect(left, y, colw, fh)
@@ -76,40 +83,62 @@ class SetupScene(Scene):
         rx = left * 2 + colw
         y = t.px(90)
         ui.label("角色分配（点击切换：随机 / 指定玩家）", (rx, y), t.body, th.MUTED)
-        y += t.px(32)
+        y += line_height(t.body)
         names = self.names()
-        rh = min(t.px(74), (h - y - t.px(120)) // max(1, len(self.scenario.roles)) - t.px(8))
+        need = line_height(t.h2) + line_height(t.small) + t.px(10)
+        rh = min(need, (h - y - t.px(120)) // max(1, len(self.scenario.roles)) - t.px(8))
+        look = looks(self.scenario)
         for role in self.scenario.roles.values():
             rect = pygame.Rect(rx, y, colw, rh)
             pick = self.picks[role.id] if self.picks[role.id] in names else RANDOM
             ui.button(f"role:{role.id}", rect, "")
-            ui.label(role.name, (rect.x + t.pad, rect.y + t.px(8)), t.h2, th.INK, bold=True)
-            ui.line(
-                role.title or "",
-                (rect.x + t.pad, rect.y + t.px(8) + t.px(36)),
-                t.small,
-                th.MUTED,
-                rect.width // 2,
-            )
+            dot = pygame.Rect(rect.x + t.pad, rect.centery - t.px(20), t.px(40), t.px(40))
+            pygame.draw.rect(ui.surface, look[role.id].rgb, dot, border_radius=dot.height // 2)  # as in play
+            mark = ui.text.block(look[role.id].emblem, t.h2, th.WHITE, None, True)
+            ui.surface.blit(mark, mark.get_rect(center=dot.center))
+            tx = dot.right + t.px(12)
             who = pick or "随机分配"
-            ui.label(
-                who,
-                (rect.right - t.pad - ui.text.width(who, t.body), rect.y + t.px(10)),
-                t.body,
-                th.RED if pick else th.MUTED,
-                bold=bool(pick),
-            )
+            who_w = ui.text.width(who, t.body, bold=bool(pick))
+            with ui.within(rect):
+                ui.line(
+                    role.name,
+                    (tx, rect.y + t.px(5)),
+                    t.h2,
+                    th.INK,
+                    rect.right - 2 * t.pad - who_w - tx,
+                    bold=True,
+                )
+                title = role.title or ""
+                ui.line(
+                    title,
+                    (tx, rect.y + t.px(5) + line_height(t.h2)),
+                    t.small,
+                    th.MUTED,
+                    rect.right - t.pad - tx,
+                )
+                ui.label(
+                    who,
+                    (
+                        rect.right - t.pad - who_w,
+                        rect.y + t.px(5) + (line_height(t.h2) - line_height(t.body)) // 2,
+                    ),
+                    t.body,
+                    th.RED if pick else th.MUTED,
+                    bold=bool(pick),
+                )
             y += rh + t.px(8)
         by = h - t.px(90)
+        start_w = ui.button_width("开始游戏（回车）", t.h2) + t.px(24)
         ui.button(
             "start",
-            pygame.Rect(w - left - t.px(300), by, t.px(300), t.px(56)),
+            pygame.Rect(w - left - start_w, by, start_w, t.px(56)),
             "开始游戏（回车）",
             kind="primary",
             size=t.h2,
             keys=(pygame.K_RETURN, pygame.K_KP_ENTER),
         )
-        phones = pygame.Rect(w - left - t.px(300) - t.pad - t.px(280), by, t.px(280), t.px(56))
+        phones_w = ui.button_width("用手机玩（局域网）", t.h2, "F2") + t.px(12)
+        phones = pygame.Rect(w - left - start_w - t.pad - phones_w, by, phones_w, t.px(56))
         ui.button("phones", phones, "用手机玩（局域网）", key_hint="F2", keys=(pygame.K_F2,), size=t.h2)
         error_y = by + t.px(12)
         if self.scenario.quiz:

@@ -75,3 +75,69 @@ function socket(onOpen, onMessage) {
   connect();
   return api;
 }
+
+// --- sound: short tones made in the browser (nothing to download) -----------------------------
+// Browsers only let a page make sound after the user touched it, so the first tap (join, the
+// secret, start) unlocks it; a page never tapped stays silent. The choice is remembered.
+const SOUND_KEY = "qj:sound";
+let audio = null;
+
+function soundOn() { return localStorage.getItem(SOUND_KEY) !== "off"; }
+function soundLabel() { return soundOn() ? "声音：开" : "声音：关"; }
+
+function unlockSound() {
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) return;
+  try {
+    if (!audio) audio = new Ctx();
+    if (audio.state === "suspended") audio.resume();
+  } catch (err) { audio = null; }
+}
+
+function toggleSound(e) {
+  localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on");
+  unlockSound();
+  if (e && e.target) e.target.textContent = soundLabel();
+}
+
+// The same moments as the desktop game's sounds (assets/sounds): notes as [Hz, start s, length s].
+const TUNES = {
+  trap: [[523, 0, 0.16], [440, 0.08, 0.1], [415, 0.18, 0.3], [311, 0.3, 0.25]],
+  event: [[196, 0, 0.8], [392, 0, 0.5]],
+  task: [[784, 0, 0.15], [1175, 0.09, 0.25]],
+  ending: [[523, 0, 0.4], [659, 0.12, 0.4], [784, 0.24, 0.4], [1047, 0.36, 0.8]],
+};
+
+function play(kind) {
+  if (!audio || !soundOn() || !TUNES[kind] || audio.state !== "running") return;
+  const now = audio.currentTime;
+  for (const [freq, at, len] of TUNES[kind]) {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = "triangle";
+    osc.frequency.value = freq;
+    gain.gain.setValueAtTime(0.0001, now + at);
+    gain.gain.exponentialRampToValueAtTime(0.18, now + at + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.0001, now + at + len);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(now + at);
+    osc.stop(now + at + len + 0.05);
+  }
+}
+
+// Paper confetti over an ending: pieces placed through the CSSOM (the page's content security
+// policy allows no inline styles); CSS makes them fall (and stands them still for reduced motion).
+function confetti(count, big) {
+  const colors = big ? ["#961818", "#c49628", "#d6261e", "#de8e14", "#f7e8be"] : ["#c49628", "#f7e8be", "#de8e14"];
+  const layer = h("div", { class: "confetti", "aria-hidden": "true" });
+  for (let i = 0; i < count; i++) {
+    const piece = h("i");
+    piece.style.left = (Math.random() * 100).toFixed(1) + "%";
+    piece.style.background = colors[i % colors.length];
+    piece.style.animationDelay = (Math.random() * 1.6).toFixed(2) + "s";
+    piece.style.animationDuration = (2.8 + Math.random() * 2).toFixed(2) + "s";
+    piece.style.setProperty("--sway", (Math.random() * 80 - 40).toFixed(0) + "px");
+    layer.append(piece);
+  }
+  return layer;
+}

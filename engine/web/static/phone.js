@@ -29,7 +29,11 @@ const conn = socket(
 function onMessage(msg, api) {
   if (msg.t === "team") { peek = msg; renderJoin(); }
   else if (msg.t === "joined") { token = msg.token; localStorage.setItem(TOKEN, token); }
-  else if (msg.t === "view") { view = msg; receivedAt = performance.now(); busy = false; render(); }
+  else if (msg.t === "view") {
+    const phase = view ? view.phase : "";
+    view = msg; receivedAt = performance.now(); busy = false; render();
+    if (phase !== msg.phase) window.scrollTo(0, 0); // joined, or the game started: begin at the top
+  }
   else if (msg.t === "ack") {
     if (!msg.ok) { busy = false; toast(msg.error); render(); }
   } else if (msg.t === "error") {
@@ -59,8 +63,8 @@ function roleTiles(roles, mine, onPick) {
       disabled: r.taken && mine !== r.id && r.taken !== (view && view.me.name) ? true : null,
       onclick: () => onPick(mine === r.id ? "" : r.id),
     },
-    h("b", {}, r.name), r.title ? h("small", {}, r.title) : null,
-    r.taken ? h("small", {}, "已由 " + r.taken + " 选择") : null),
+    disc(r), h("span", { class: "tile-text" }, h("b", {}, r.name), r.title ? h("small", {}, r.title) : null,
+      r.taken ? h("small", {}, "已由 " + r.taken + " 选择") : null)),
   );
   return h("div", { class: "tiles" }, tiles);
 }
@@ -96,6 +100,7 @@ function renderJoin() {
       onclick: () => {
         const n = name.value.trim();
         if (!n) { toast("请先填写名字"); name.focus(); return; }
+        unlockSound();
         conn.send({ t: "join", code, name: n, role: pickRole });
       },
     }, started ? "加入旁观" : "加入队伍"),
@@ -119,6 +124,7 @@ function renderLobby() {
 
 function act(role, choice) {
   if (busy) return;
+  unlockSound();
   busy = true;
   for (const b of document.querySelectorAll(".choice")) b.disabled = true;
   if (!conn.send({ t: "act", aid: newId(), role: role.id, choice: choice.index, node: role.node })) busy = false;
@@ -142,23 +148,33 @@ function roleCard(role) {
         "data-role": role.id, "data-index": c.index, onclick: () => act(role, c) },
       h("span", { class: "num" }, c.number), h("span", {}, c.text)))));
   } else if (role.status === "waiting" && role.wait) {
-    body.push(h("p", { class: "state-line" }, role.wait.sentence));
+    body.push(h("p", { class: "state-line" }, "等待队友："),
+      h("ul", { class: "wait-lines" }, role.wait.lines.map((l) => h("li", {}, l))));
     body.push(h("p", { class: "muted", "data-wait": role.wait.seconds }, "已等待 " + clock(role.wait.seconds + since())));
   } else if (role.status === "finished") {
     body.push(h("p", { class: "state-line" }, "你的任务全部完成。看看队友还在做什么吧。"));
   }
-  return h("section", { class: "card role", "data-role-card": role.id },
-    h("div", { class: "role-head" }, h("span", { class: "who" }, role.name), h("span", { class: "tag " + role.status }, role.status_label)),
+  const card = h("section", { class: "card role", "data-role-card": role.id },
+    h("div", { class: "role-head" }, h("span", { class: "who" }, disc(role), role.name), h("span", { class: "tag " + role.status }, role.status_label)),
     role.title ? h("div", { class: "muted" }, role.title) : null,
     h("div", { class: "muted" }, `任务 ${role.done}/${role.total}` + (role.traps ? ` · 陷阱 ${role.traps}` : "")),
     brief, body);
+  card.style.setProperty("--role", role.color); // CSSOM: allowed by the page's content security policy
+  return card;
+}
+
+// A role's disc in its colour, with its emblem (the same as the desktop's and the projector's).
+function disc(r) {
+  const d = h("span", { class: "disc " + (r.status || ""), "aria-hidden": "true" }, r.status === "finished" ? "✓" : r.emblem);
+  if (r.color) d.style.setProperty("--role", r.color);
+  return d;
 }
 
 function teamCard(team) {
   return h("section", { class: "card" },
     h("h2", {}, "全队"),
     h("ul", { class: "team-list" }, team.roles.map((r) => h("li", {},
-      h("span", {}, r.name + (r.player ? "（" + r.player + "）" : "")),
+      h("span", {}, disc(r), r.name + (r.player ? "（" + r.player + "）" : "")),
       h("span", { class: "muted" }, r.short)))),
     team.recent.length ? [h("h3", {}, "动态"), h("ul", { class: "feed" }, team.recent.slice().reverse().map((l) => h("li", {}, l)))] : null);
 }
@@ -183,9 +199,9 @@ function results(play) {
       h("h1", {}, r.heading),
       h("p", {}, r.text),
       h("div", { class: "big-score" }, r.score + " 分"),
-      h("p", { class: "muted" }, r.score_line + " · " + r.duration_line)),
+      h("p", { class: "muted" }, r.parts.map((p) => `${p.label} ${p.points}`).join("　") + " · " + r.duration_line)),
     h("section", { class: "card" }, h("h2", {}, "每个人"),
-      h("ul", { class: "team-list" }, r.roles.map((x) => h("li", {}, h("span", {}, x.who),
+      h("ul", { class: "team-list roles-list" }, r.roles.map((x) => h("li", {}, h("b", {}, x.who),
         h("span", { class: "muted" }, x.cells.join(" · ")))))),
     h("section", { class: "card" }, h("h2", {}, r.traps.length ? "陷阱里的历史" : "没有落入陷阱，真棒！"),
       r.traps.map(noteBlock)),
@@ -212,7 +228,13 @@ function renderPlay() {
       older.slice().reverse().map(noteBlock))));
   }
   put(app, ...parts);
-  if (play.results && !resultsShown) window.scrollTo(0, 0); // the ending is at the top
+  if (play.results && !resultsShown) { // the ending is at the top, and greeted
+    window.scrollTo(0, 0);
+    if (play.results.celebrate !== "none") {
+      document.getElementById("results").append(confetti(play.results.celebrate === "big" ? 50 : 18, play.results.celebrate === "big"));
+      sound("ending");
+    }
+  }
   resultsShown = Boolean(play.results);
   for (const role of play.roles) {
     if (lastNodes[role.id] !== undefined && lastNodes[role.id] !== role.node && role.node) {
@@ -229,6 +251,7 @@ function renderPlay() {
 function popNote() {
   if (!modal.classList.contains("hidden") || !queue.length) return;
   const n = queue.shift();
+  sound(n.kind === "trap" ? "trap" : n.kind === "event" ? "event" : "");
   const close = () => {
     localStorage.setItem(SEEN, String(Math.max(n.seq, Number(localStorage.getItem(SEEN) || 0))));
     modal.classList.add("hidden");
@@ -305,3 +328,5 @@ function quizKey(key) {
       h("p", {}, k.explanation),
       h("p", { class: "source" }, "出处：" + k.source))))];
 }
+// common.js's play(), under another name: renderPlay's ``play`` is the game's state.
+function sound(kind) { if (kind) window.play(kind); }
