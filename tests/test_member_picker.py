@@ -39,7 +39,9 @@ def setup(store: Store, clock: ManualClock) -> Iterator[App]:
     frame(app)
     click(app, "new")
     pick = next(n for n, e in enumerate(app.scene.entries) if e.scenario and e.scenario.id == "tutorial")
-    click(app, f"pick:{pick}")
+    click(app, f"select:{pick}")  # shows the scenario (a click on the one shown goes on)
+    if not isinstance(app.scene, SetupScene):
+        click(app, "open")
     assert isinstance(app.scene, SetupScene)
     yield app
     app.close()

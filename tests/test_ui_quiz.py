@@ -17,6 +17,7 @@ from engine.ui.app import App, Settings
 from engine.ui.scenes.finish import ResultsScene
 from engine.ui.scenes.play import PlayScene
 from engine.ui.scenes.quiz import QuizScene
+from engine.ui.scenes.setup import SetupScene
 from engine.ui.scenes.title import TitleScene
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
@@ -42,7 +43,9 @@ def start(app: App, skip: bool = False) -> None:
     frame(app)
     click(app, "new")
     pick = next(n for n, e in enumerate(app.scene.entries) if e.scenario and e.scenario.id == "tutorial")
-    click(app, f"pick:{pick}")
+    click(app, f"select:{pick}")  # shows the scenario (a click on the one shown goes on)
+    if not isinstance(app.scene, SetupScene):
+        click(app, "open")
     type_text(app, "一组")
     key(app, pygame.K_TAB)
     type_text(app, "张三")
