@@ -183,9 +183,8 @@ function joinCard(t) {
         h("div", { class: "muted" }, `已加入 ${t.seats.length} 人 · ${roles.length} 个角色` + (t.online ? ` · 在线 ${t.online}` : "")))),
   ];
   if (t.error) kids.push(h("p", { class: "traps" }, t.error));
-  kids.push(quizOption(t));
   kids.push(seatList(t, (s) => s.pick ? (roles.find((r) => r.id === s.pick) || {}).name : "由主持人分配"));
-  kids.push(h("div", { class: "ctl-row" },
+  kids.push(h("div", { class: "ctl-row" }, quizOption(t),
     h("button", { class: "primary", type: "button", "data-op": "start", disabled: t.seats.length ? null : true, onclick: () => { unlockSound(); org("start", t.id, quizStart(t)); } }, "开始游戏"),
     h("button", { class: "secondary", type: "button", onclick: () => confirm(`移除「${t.name}」？`) && org("close", t.id) }, "移除")));
   return h("article", { class: "tcard join-card", "data-team": t.id }, kids);
@@ -310,10 +309,11 @@ setInterval(tick, 1000);
 const quizOff = new Set(); // teams whose check the organizer unticked (kept across updates)
 function quizOption(t) {
   if (!t.lobby || !t.lobby.quiz) return null;
-  return h("label", { class: "quiz-option" },
+  // beside the start button, one short line: the projector has no room to spare for 8 teams
+  return h("label", { class: "quiz-option", title: `开局前和结束后各答 ${t.lobby.quiz} 题，每人在自己的手机上；不勾选则本局跳过（记入日志）` },
     h("input", { type: "checkbox", "data-quiz": t.id, checked: quizOff.has(t.id) ? null : true,
       onchange: (e) => { if (e.target.checked) quizOff.delete(t.id); else quizOff.add(t.id); } }),
-    ` 知识小测：开局前和结束后各答 ${t.lobby.quiz} 题（每人在自己的手机上）`);
+    " 小测");
 }
 
 function quizStart(t) { return { quiz: quizOff.has(t.id) ? "skip" : "ask" }; }
