@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -29,7 +29,9 @@ import uvicorn
 
 from engine.format.catalog import default_scenario
 from engine.session.clock import Clock
+from engine.store.batch import GroupCommitter
 from engine.store.db import Store, default_db_path
+from engine.store.watch import watch
 from engine.web.guard import ConnectionGuard, guarded_protocol, limit_logging, raise_fd_limit
 from engine.web.hub import Hub, Team
 from engine.web.messages import MAX_FRAME
@@ -118,6 +120,28 @@ def make_server(hub: Hub) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
+@contextlib.asynccontextmanager
+async def serving(hub: Hub) -> AsyncIterator[None]:
+    """While the server runs: steps are group-committed on their own thread, and on a server
+    store the other host processes' changes reach this hub (:mod:`engine.web.peers`)."""
+    loop = asyncio.get_running_loop()
+    hub.committer = GroupCommitter(hub.store)
+
+    def notice(text: str) -> None:  # on the watcher's thread: hand it to the hub's
+        loop.call_soon_threadsafe(hub.peers.changed, text)
+
+    watcher = watch(hub.store, notice)
+    if watcher is not None:
+        hub.peers.resync()  # what the others changed between loading and listening
+    try:
+        yield
+    finally:
+        if watcher is not None:
+            watcher.stop()
+        hub.committer.close()
+        hub.committer = None
+
+
 def open_hub(
     db: str | Path | None, scenario: str | Path | None, url: str, teams: int, clock: Clock | None = None
 ) -> Hub:
@@ -196,13 +220,19 @@ def start_host(
             return
         handle._hub, handle._server, handle.secret = hub, server, hub.secret
         handle._loop = asyncio.get_running_loop()
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        handle._ready.set()
         try:
-            await task
+            async with serving(hub):
+                task = asyncio.create_task(server.serve(sockets=[sock]))
+                while not server.started and not task.done():
+                    await asyncio.sleep(0.01)
+                handle._ready.set()
+                await task
+        except BaseException as exc:
+            if not handle._ready.is_set():
+                handle.error = exc
+            raise
         finally:
+            handle._ready.set()
             sock.close()
             hub.store.close()
 
@@ -223,12 +253,13 @@ def serve(
     server = make_server(hub)
 
     async def main() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        if on_ready is not None and server.started:
-            on_ready()
-        await task
+        async with serving(hub):
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.01)
+            if on_ready is not None and server.started:
+                on_ready()
+            await task
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

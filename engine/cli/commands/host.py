@@ -9,7 +9,7 @@ from engine.cli.commands._common import (
     SCENARIO_HELP,
     CommandError,
     add_db_option,
-    db_path,
+    db_label,
     find_scenario,
     open_scenario,
     open_store,
@@ -65,7 +65,7 @@ def main(args: argparse.Namespace) -> int:
             hub.new_team()
 
     def ready() -> None:
-        print(f"情景 · 多人联机已启动（数据库：{db_path(args)}）")
+        print(f"情景 · 多人联机已启动（数据库：{db_label(args)}）")
         print(f"主持人大屏（在这台电脑的浏览器打开，投到大屏）：{url}/host#k={hub.secret}")
         print(f"主持人口令：{hub.secret}")
         for team in hub.teams.values():
