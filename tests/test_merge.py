@@ -30,7 +30,9 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def branch(path: Path, tutorial: Scenario, seeds: range, team: str) -> list[str]:
     store = Store(path)
-    ids = [play_bot_session(tutorial, "random", seed=s, store=store, team=team).session_id or "" for s in seeds]
+    ids = [
+        play_bot_session(tutorial, "random", seed=s, store=store, team=team).session_id or "" for s in seeds
+    ]
     store.close()
     return ids
 

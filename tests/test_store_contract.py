@@ -126,7 +126,9 @@ def test_a_group_commit_keeps_the_others_when_one_conflicts(backend: str, tutori
     sessions = [Session.start(tutorial, store, f"队{i}", ASSIGN, clock) for i in range(3)]
     clock.advance(3)
     proposals = [s.propose(_first_move(s)) for s in sessions]
-    rows = [store.step_row(s.id, p.first_seq, p.events, p.state) for s, p in zip(sessions, proposals, strict=True)]
+    rows = [
+        store.step_row(s.id, p.first_seq, p.events, p.state) for s, p in zip(sessions, proposals, strict=True)
+    ]
     sessions[1].act(_first_move(sessions[1]))  # someone else stores the middle team's step first
     writer = store.open_writer()
     outcomes = writer.write_steps(rows)

@@ -73,14 +73,10 @@ def safe_label(target: str) -> str:
 def _not_a_url(target: str | Path) -> None:
     """A URL we do not speak must not become a file path: ``mysql://h/db`` would otherwise create a
     folder named ``mysql:`` and a SQLite file in it."""
-    if (
-        isinstance(target, str)
-        and not is_server_url(target)
-        and _URL_LIKE.match(target.strip())
-        and not Path(target).exists()
-    ):
+    text = str(target).strip()
+    if not is_server_url(text) and _URL_LIKE.match(text) and not Path(text).exists():
         raise StoreError(
-            f"不支持的数据库地址 {safe_label(target)}：--db 只接受文件路径或 postgresql://用户@主机:端口/库名"
+            f"不支持的数据库地址 {safe_label(text)}：--db 只接受文件路径或 postgresql://用户@主机:端口/库名"
         )
 
 

@@ -195,14 +195,16 @@ class PostgresStore(Store):
 
     def _explain(self, exc: Exception) -> str:
         errors = self.psycopg.errors
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = " ".join(str(exc).split()) or type(exc).__name__
         if isinstance(exc, errors.ReadOnlySqlTransaction):
             return self._refusal()
         if isinstance(exc, errors.DiskFull):
             return f"数据库服务器 {self.label} 的磁盘已满，这一步没有保存；请清理空间后重试（已保存的进度不会丢失）"
-        if isinstance(exc, errors.InvalidCatalogName):
+        if isinstance(exc, errors.InvalidCatalogName) or re.search(r'database ".*" does not exist', text):
             return f"PostgreSQL 服务器上没有这个数据库：{self.label}；请先创建它（createdb），或检查 --db 里的数据库名"
-        if isinstance(exc, errors.InvalidPassword | errors.InvalidAuthorizationSpecification):
+        if isinstance(exc, errors.InvalidPassword | errors.InvalidAuthorizationSpecification) or re.search(
+            r'password authentication failed|role ".*" does not exist|no password supplied', text
+        ):
             return (
                 f"无法登录 PostgreSQL（{self.label}）：用户名或密码不对（{text}）；请检查 --db 里的用户和密码"
             )
