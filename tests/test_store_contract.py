@@ -203,7 +203,7 @@ def test_reports_give_the_same_figures_on_postgres_as_on_sqlite(
     reports = []
     for target in (str(tmp_path / "same.db"), postgres_url):
         ids = iter(f"{n:016x}" for n in range(100))  # the same session ids in both stores
-        monkeypatch.setattr("engine.session.live.new_session_id", lambda: next(ids))
+        monkeypatch.setattr("engine.session.live.new_session_id", ids.__next__)
         store = Store(target)
         for i in range(8):
             play_bot_session(

@@ -10,6 +10,7 @@ tests/test_web_browser_peers.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -121,16 +122,14 @@ async def act(phone: Phone, aid: str) -> dict[str, Any]:
 
 async def drain(phone: Phone, timeout: float = 0.03) -> None:
     """Take in whatever the host has sent meanwhile (the newest view)."""
-    try:
+    with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
         await phone.until(lambda f: False, timeout)
-    except (asyncio.TimeoutError, TimeoutError):
-        pass
 
 
 async def drive(team: list[Phone], acked: dict[str, int], code: str, actions: int) -> None:
     """Up to ``actions`` choices by whichever phone of the team has one, until the game is over;
     the highest acknowledged seq goes into ``acked[code]``."""
-    for n in range(actions):
+    for _ in range(actions):
         for phone in team:
             await drain(phone)
         if all(p.view.get("phase") == "over" for p in team):
