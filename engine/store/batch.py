@@ -74,7 +74,11 @@ class GroupCommitter:
                     batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
                 if not batch:
                     return  # closed and drained
-                outcomes = writer.write_steps([row for row, _ in batch])
+                try:
+                    outcomes = writer.write_steps([row for row, _ in batch])
+                except BaseException as exc:  # never leave a step unanswered, whatever went wrong
+                    failed = StoreError(f"保存失败（{exc}）；这一步没有保存，请重试")
+                    outcomes = [failed] * len(batch)
                 self.commits += 1
                 self.steps += len(batch)
                 for (_, done), outcome in zip(batch, outcomes, strict=True):
