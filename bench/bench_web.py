@@ -424,12 +424,17 @@ def run(quick: bool, busy: int = 0, servers: bool = True) -> dict[str, float | s
 def side_by_side(teams: int, phones_per_team: int) -> dict[str, float | str]:
     """The same load on one host process on SQLite and on two host processes sharing PostgreSQL
     (each team's phones spread over both), in the same run."""
-    out: dict[str, float | str] = {"multi_teams": float(teams), "multi_phones": float(teams * phones_per_team)}
+    out: dict[str, float | str] = {
+        "multi_teams": float(teams),
+        "multi_phones": float(teams * phones_per_team),
+    }
     sqlite, _, _ = _load(teams, phones_per_team)
     out.update({f"sqlite_1host_{k.removeprefix('web_')}": v for k, v in sqlite.items()})
     url, done = postgres_store()
     if not url:
-        out["postgres_2hosts"] = "n/a (no PostgreSQL: set QINGJING_TEST_POSTGRES or apt-get install postgresql)"
+        out["postgres_2hosts"] = (
+            "n/a (no PostgreSQL: set QINGJING_TEST_POSTGRES or apt-get install postgresql)"
+        )
         return out
     try:
         pg, _, _ = _load(teams, phones_per_team, db=url, hosts=2)
@@ -444,7 +449,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="4 teams instead of 30 (10 instead of 100)")
-    parser.add_argument("--busy", type=int, default=0, metavar="N", help="N processes writing and flushing files meanwhile (a busy machine)")
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N processes writing and flushing files meanwhile (a busy machine)",
+    )
     parser.add_argument("--no-servers", action="store_true", help="skip the 100-team SQLite/PostgreSQL runs")
     args = parser.parse_args()
     for name, value in run(args.quick, args.busy, not args.no_servers).items():

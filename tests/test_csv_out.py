@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from quizlog import answer, splice, store_log
 
 from engine.format.loader import parse_scenario
 from engine.report import load_review
@@ -56,7 +57,7 @@ def test_cell(value: object, written: object) -> None:
 
 def test_each_table_is_declared_once_with_its_headers() -> None:
     names = [t.name for t in TABLES]
-    assert len(names) == len(set(names)) == 14
+    assert len(names) == len(set(names)) == 16
     for table in TABLES:
         headers = [h for h, _ in table.columns]
         assert len(headers) == len(set(headers)), f"{table.name} repeats a header"
@@ -77,6 +78,12 @@ def hostile_report(tmp_path: Path) -> Path:
     store = Store(tmp_path / "h.db", synchronous="OFF")
     for seed in range(6):
         play_bot_session(scenario, "random", seed=seed, store=store, team=TEAM, players=PLAYERS)
+    # a knowledge check whose item id (as logged) looks like a formula too
+    game = play_bot_session(scenario, "random", seed=9, team=TEAM, players=PLAYERS).events
+    pre = [answer(game[0].at, "pre", p, "=q1", False) for p in PLAYERS]
+    store_log(
+        store, scenario, "quiz0001", splice(game, pre, [answer(game[-1].at, "post", PLAYERS[0], "=q1", True)])
+    )
     clock = ManualClock(1_706_000_000.0)
     session = Session.start(scenario, store, "@队", dict(zip(scenario.roles, PLAYERS, strict=True)), clock)
     role = next(r for r, rs in session.state.roles.items() if rs.task)

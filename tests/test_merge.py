@@ -15,6 +15,7 @@ from engine.rules.step import Choose
 from engine.session.clock import ManualClock
 from engine.session.live import Session
 from engine.store.db import Store
+from engine.store.members import NewMember
 from engine.tools.bots import play_bot_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,3 +127,28 @@ def test_importing_a_file_that_is_not_a_store_says_so(backend: str, tmp_path: Pa
     out = cli("import", str(junk), "--db", backend)
     assert out.returncode == 2 and "不是 SQLite 数据库文件" in out.stderr and "Traceback" not in out.stderr
     assert junk.read_text(encoding="utf-8") == "不是数据库"
+
+
+def test_roster_links_come_along_and_find_the_servers_members(
+    backend: str, tmp_path: Path, tutorial: Scenario
+) -> None:
+    laptop = tmp_path / "laptop.db"
+    branch_store = Store(laptop)
+    branch_store.import_members([NewMember("张三", "一支部", "001"), NewMember("李四", "一支部")])
+    session = Session.start(
+        tutorial,
+        branch_store,
+        "队",
+        {"lida": "张三", "wanghuiwu": "李四", "lihanjun": "客人"},
+        ManualClock(1_700_000_000),
+    )
+    branch_store.close()
+    target = Store(backend)
+    target.import_members([NewMember("张三", "机关支部", "001")])  # the server knows 001 already
+    target.close()
+    assert cli("import", str(laptop), "--db", backend).returncode == 0
+    target = Store(backend)
+    by = {m.name: m for m in target.members()}
+    assert len(by) == 2 and by["张三"].branch == "机关支部"  # found by 编号, not doubled, not changed
+    assert target.member_links() == {session.id: {"张三": by["张三"].id, "李四": by["李四"].id}}
+    target.close()

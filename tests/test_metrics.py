@@ -177,7 +177,13 @@ def test_cohort_of_one(tutorial: Scenario, scripted: Session) -> None:
     assert (c.sessions, c.ended, c.total_score, c.total_traps) == (1, 1, 55, 4)
     assert [(r.team, r.best_score, r.best_time, r.traps) for r in c.leaderboard] == [("一队", 55, 185, 4)]
     assert [(p.player, p.points) for p in c.players] == [("张三", 35), ("李四", 30), ("王五", 10)]
-    assert c.honor_wall[0].badges == ("积分榜首",)
+    # the wall ranks by 得分率: own points over the roles' opportunity (李四's remedial task adds 10)
+    assert [(p.player, p.own_points, p.opportunity) for p in c.honor_wall] == [
+        ("张三", 25, 30),
+        ("李四", 20, 35),
+        ("王五", 0, 10),
+    ]
+    assert c.honor_wall[0].badges == ("得分率第一",)
     rates = {r.trap: (r.exposed, r.sprung) for r in c.trap_rates}
     assert rates["chen_presides"] == (1, 0) and rates["july_first"] == (1, 1)
     times = {t.key: (t.count, t.mean) for t in c.task_times}

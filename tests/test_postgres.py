@@ -139,3 +139,13 @@ def test_backup_of_a_postgres_store_uses_pg_dump(postgres_url: str, tmp_path: Pa
     assert target.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
     again = cli("backup", "--db", postgres_url, "-o", str(target))
     assert again.returncode == 2 and "已经存在" in again.stderr
+
+
+def test_the_roster_command_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    sheet = tmp_path / "成员.csv"
+    sheet.write_bytes("姓名,支部,编号\r\n张三,一支部,001\r\n李四,二支部,\r\n".encode("utf-8-sig"))
+    out = cli("roster", "import", str(sheet), "--db", postgres_url)
+    assert out.returncode == 0, out.stderr
+    assert "新增 2 人" in out.stdout
+    listed = cli("roster", "list", "--db", postgres_url)
+    assert listed.returncode == 0 and "张三" in listed.stdout and "李四" in listed.stdout

@@ -117,7 +117,7 @@ def test_replay_agrees_with_the_live_summary(cohort_db: Path) -> None:
 
 def test_totals_agree_across_json_csv_html(outputs: dict[str, Path]) -> None:
     doc = json.loads(outputs["json"].read_text(encoding="utf-8"))
-    assert doc["format"] == "qingjing-report" and doc["version"] == 2
+    assert doc["format"] == "qingjing-report" and doc["version"] == 3
     totals = doc["cohort"]["totals"]
     sessions = doc["sessions"]
     assert totals["sessions"] == len(sessions) == COHORT + 1
@@ -161,7 +161,8 @@ def test_totals_agree_across_json_csv_html(outputs: dict[str, Path]) -> None:
 def _table_names() -> list[str]:
     return [
         "sessions", "roles", "tasks", "waits", "traps", "interventions", "critical_path", "leaderboard",
-        "players", "trap_rates", "task_times", "role_times", "endings", "trend",
+        "players", "trap_rates", "task_times", "role_times", "endings", "trend", "learning_players",
+        "learning_items",
     ]  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from engine.store import migrations
 from engine.store.base import SCHEMA_VERSION
 from engine.store.db import Store, StoreConflict, StoreError
 from engine.store.hosting import HostSeat, HostTables, HostTeam
+from engine.store.members import NewMember
 from engine.store.pg_schema import BASELINE, PG_MIGRATIONS
 from engine.tools.bots import play_bot_session
 
@@ -243,3 +244,18 @@ def test_acknowledged_steps_survive_a_killed_writer(backend: str, tutorial: Scen
         acks = parse_acks(seen + rest)
         result = check_store(backend, tutorial, acks)
         assert result.acknowledged >= 40
+
+
+def test_the_roster_on_both(backend: str, tutorial: Scenario) -> None:
+    store = Store(backend)
+    assert store.import_members(
+        [NewMember("张伟", "一支部", "001"), NewMember("张伟", "二支部")], now=5.0
+    ) == (2, 0)
+    assert store.import_members([NewMember("张伟", "三支部", "001")], now=6.0) == (0, 1)  # found by 编号
+    players = {"lida": "张伟（三支部）", "wanghuiwu": "张伟（二支部）", "lihanjun": "客人"}
+    session = Session.start(tutorial, store, "队", players, ManualClock(1_700_000_000))
+    ids = {m.branch: m.id for m in store.members()}
+    assert store.member_links() == {
+        session.id: {"张伟（三支部）": ids["三支部"], "张伟（二支部）": ids["二支部"]}
+    }
+    store.close()

@@ -3,19 +3,21 @@ the leaderboard and the honor wall; every figure on screen must equal the report
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pygame
 import pytest
+from quizlog import QUIZ, check, skipped, splice, store_log
 from ui_driver import click, frame, key
 
 from engine.format.loader import load_scenario
 from engine.format.scenario import Scenario
 from engine.present.labels import STATUS_NAMES
 from engine.present.timeline import timeline
-from engine.report import Filters, debrief, honor_wall, leaderboard, session_list
+from engine.report import Filters, debrief, honor_wall, leaderboard, load_review, session_list
 from engine.session.clock import ManualClock
 from engine.store.db import Store
 from engine.tools.bots import play_bot_session
@@ -28,6 +30,7 @@ TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml
 DAY = 86_400.0
 TEAMS = [("红星小组", "random"), ("星火队", "expert"), ("曙光队", "careful"), ("红星小组", "careful")]
 NAMES = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
+ALL = {q.id for q in QUIZ}
 
 
 def fill(store: Store, scenario: Scenario, teams: list[tuple[str, str]], start: float) -> None:
@@ -220,3 +223,76 @@ def test_empty_store_shows_a_message(store: Store, clock: ManualClock) -> None:
             key(app, k)
             assert scene.rows() == []
         assert drawn(app, "还没有玩家获得积分。")
+
+
+@pytest.fixture
+def quiz_app(store: Store, clock: ManualClock, tutorial: Scenario) -> Iterator[App]:
+    """Three sessions: one whose team checked before and after play, one skipped, one without."""
+    game = play_bot_session(
+        tutorial, "careful", seed=2, team="检测队", players=["张三", "李四", "王五"]
+    ).events
+    pre = check(game[0].at, "pre", {"张三": {"q_chair"}, "李四": set(), "王五": {"q_date"}})
+    post = check(game[-1].at + 1, "post", {"张三": ALL, "李四": ALL - {"q_date"}, "王五": {"q_chair"}})
+    store_log(store, tutorial, "quiz1", splice(game, pre, post))
+    game = play_bot_session(tutorial, "expert", seed=3, team="跳过队", start_time=1_627_100_000.0).events
+    store_log(
+        store, tutorial, "skip1", splice(game, [skipped(game[0].at, "pre")], [skipped(game[-1].at, "post")])
+    )
+    play_bot_session(tutorial, "expert", seed=4, store=store, team="旧队", start_time=1_627_200_000.0)
+    with running(store, clock) as a:
+        yield a
+
+
+def shot(app: App, name: str) -> None:
+    """Keep a screenshot to look at when ``QJ_SHOTS`` names a folder."""
+    if os.environ.get("QJ_SHOTS"):
+        pygame.image.save(app.screen, str(Path(os.environ["QJ_SHOTS"]) / f"{name}.png"))
+
+
+def test_learning_page_shows_the_reports_figures(quiz_app: App, store: Store) -> None:
+    app = quiz_app
+    scene = review_by_key(app)
+    key(app, pygame.K_5)
+    assert scene.tab == "learn"
+    frame(app)
+    c = load_review(store).cohort.learning
+    assert c.sessions_answered == 1 and c.sessions_skipped == 1
+    headline = f"课前答对率 {c.pre_rate:.0%} → 课后 {c.post_rate:.0%}（归一化提升 {c.gain:+.0%}）"
+    assert drawn(app, headline) and drawn(app, "下次重点讲")
+    for n, item in enumerate(c.items, start=1):
+        assert drawn(app, f"{n}. {item.question}")
+        assert drawn(app, f"{item.post_rate:.0%}")
+    shot(app, "review-learning")
+    w, h = app.screen.get_size()
+    green = sum(
+        app.screen.get_at((x, y))[:3] == th.GREEN for x in range(0, w, 3) for y in range(h // 4, h, 3)
+    )
+    assert green > 100  # the after-play bars
+    # the honor wall explains itself and shows 得分率
+    key(app, pygame.K_4)
+    wall = load_review(store).cohort.honor_wall
+    assert scene.rows() == [honor_row(i, p) for i, p in enumerate(wall, start=1)]
+    assert scene.rows()[0][2] == f"{wall[0].rate:.0%}"
+    frame(app)
+    assert any("按得分率排名" in k[0] for k in app.text._blocks)
+
+
+def test_debrief_learning_section_and_honest_notes(quiz_app: App, store: Store) -> None:
+    app = quiz_app
+    scene = review_by_key(app)
+    sessions = [m.session_id for m in scene.sessions]
+    scene.open(sessions.index("quiz1"))
+    frame(app)
+    assert drawn(app, "学习效果（课前 / 课后知识检测）")
+    m = scene.current
+    assert m is not None and m.learning is not None
+    zhang = m.learning.of("张三")
+    assert zhang is not None and (zhang.pre_correct, zhang.post_correct) == (1, 4)
+    assert drawn(app, "1/4") and drawn(app, "+3 题")
+    shot(app, "review-debrief-learning")
+    scene.open(sessions.index("skip1"))
+    frame(app)
+    assert drawn(app, "本局跳过了知识检测（主持人选择）。")
+    scene.open(sessions.index(next(s for s in sessions if s not in ("quiz1", "skip1"))))
+    frame(app)
+    assert any(k[0].startswith("本") and "知识检测" in k[0] for k in app.text._blocks)

@@ -80,6 +80,9 @@ def _kinds(s: _Session, kind: str) -> int:
     return sum(1 for i in s.d["interventions"] if i["kind"] == kind)
 
 
+# A session's knowledge check as the sessions table says it (never a row of zeros).
+CHECK_NAMES = {"answered": "已作答", "skipped": "已跳过", "not_asked": "未进行", "no_quiz": "无检测题"}
+
 SESSION: Column = ("会话", lambda s, r: s.d["id"])
 TEAM: Column = ("队伍", lambda s, r: s.d["team"])
 
@@ -106,6 +109,7 @@ TABLES: tuple[_Table, ...] = (
             ("提示数", lambda s, r: _kinds(s, "hint")),
             ("跳过数", lambda s, r: _kinds(s, "skip")),
             ("角色与玩家", lambda s, r: "；".join(f"{x['name']}={x['player']}" for x in r["roles"])),
+            ("知识检测", lambda s, r: CHECK_NAMES.get(r["learning"]["status"], "") if r["learning"] else ""),
         ),
     ),
     _Table(
@@ -205,6 +209,38 @@ TABLES: tuple[_Table, ...] = (
         ),
     ),
     _Table(
+        "learning_players",
+        lambda src: ((s, r) for s in src.sessions if s.d["learning"] for r in s.d["learning"]["players"]),
+        (
+            SESSION,
+            TEAM,
+            ("玩家", lambda s, r: r["player"]),
+            ("题数", lambda s, r: r["items"]),
+            ("课前作答", lambda s, r: r["pre_answered"]),
+            ("课前答对", lambda s, r: r["pre_correct"]),
+            ("课后作答", lambda s, r: r["post_answered"]),
+            ("课后答对", lambda s, r: r["post_correct"]),
+            ("提升(题)", lambda s, r: r["gain"]),
+        ),
+    ),
+    _Table(
+        "learning_items",
+        lambda src: ((None, r) for r in src.cohort["learning"]["items"]),
+        (
+            ("场景id", lambda s, r: r["scenario"]),
+            ("题目id", lambda s, r: r["item"]),
+            ("题目", lambda s, r: r["question"]),
+            ("对应陷阱", lambda s, r: r["trap_title"] or r["trap"] or ""),
+            ("课前作答", lambda s, r: r["pre_answered"]),
+            ("课前正确率", lambda s, r: r["pre_rate"]),
+            ("课后作答", lambda s, r: r["post_answered"]),
+            ("课后正确率", lambda s, r: r["post_rate"]),
+            ("归一化提升", lambda s, r: r["gain"]),
+            ("游戏中落入率", lambda s, r: r["trap_rate"]),
+            ("下次重点讲", lambda s, r: "是" if r["focus"] else ""),
+        ),
+    ),
+    _Table(
         "leaderboard",
         _cohort("leaderboard"),
         (
@@ -232,6 +268,9 @@ TABLES: tuple[_Table, ...] = (
             ("完成任务", lambda s, r: r["tasks_done"]),
             ("无失误场次", lambda s, r: r["perfect"]),
             ("荣誉", lambda s, r: "、".join(r["badges"])),
+            ("个人得分", lambda s, r: r["own_points"]),
+            ("角色满分", lambda s, r: r["opportunity"]),
+            ("得分率", lambda s, r: r["rate"]),
         ),
     ),
     _Table(
@@ -333,7 +372,11 @@ def csv_paths(out: Path, names: list[str]) -> dict[str, Path]:
 
 
 def write_csv(review: Review, out: Path) -> list[Path]:
-    data = tables(review)
+    return write_tables(tables(review), out)
+
+
+def write_tables(data: dict[str, Table], out: Path) -> list[Path]:
+    """Each table as its own CSV (see :func:`csv_paths`), every cell through :func:`cell`."""
     paths = csv_paths(out, list(data))
     written = []
     for name, (header, rows) in data.items():

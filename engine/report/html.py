@@ -7,8 +7,6 @@ recent sessions (all of them up to ``MAX_DEBRIEFS``).
 
 from __future__ import annotations
 
-from datetime import datetime
-from html import escape
 from pathlib import Path
 
 from engine.format.model import OUTCOME_DEFAULTS
@@ -21,97 +19,26 @@ from engine.present.labels import (
     format_duration,
     seconds_left,
 )
-from engine.report import svg
+from engine.report import html_learning, svg
+from engine.report.html_parts import cards, dur, esc, head, table, when, write_page
 from engine.review.cohort import CohortMetrics
 from engine.review.records import SessionMetrics
 from engine.review.selection import Review
 
 MAX_DEBRIEFS = 20
 
-CSS = """
-:root { --ink:#222; --muted:#666; --line:#ddd; --accent:#1f4e9c; --red:#b03a2e; }
-* { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
-       "WenQuanYi Micro Hei",sans-serif; color: var(--ink); margin: 0 auto; max-width: 1000px;
-       padding: 24px 20px 60px; line-height: 1.55; }
-h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 32px 0 10px;
-     border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
-h3 { font-size: 16px; margin: 20px 0 8px; }
-.meta { color: var(--muted); font-size: 13px; }
-.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 130px; }
-.card b { display: block; font-size: 22px; } .card span { color: var(--muted); font-size: 12px; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 12px; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
-table.narrow { width: auto; min-width: 240px; } th { background: #f3f5f9; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-.chart { display: block; max-width: 100%; height: auto; margin: 6px 0; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; }
-.trap { border-left: 4px solid var(--red); padding: 4px 10px; margin: 8px 0; background: #fdf5f4; }
-.trap .src { color: var(--muted); font-size: 12px; }
-.badge { display: inline-block; background: #fff3cd; border: 1px solid #e3c46a; border-radius: 10px;
-         padding: 0 8px; margin-right: 4px; font-size: 12px; }
-.wall { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px; }
-.wall > div { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
-.wall .rank { color: var(--accent); font-weight: bold; } .wall .pts { font-size: 20px; font-weight: bold; }
-.note { color: var(--muted); font-size: 13px; }
-.debrief { border-top: 3px double var(--line); margin-top: 36px; }
-ol.path li { margin: 2px 0; }
-@media print {
-  body { max-width: none; padding: 0; }
-  @page { size: A4; margin: 12mm; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .debrief { break-before: page; } section, .chart, table, .trap { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
-}
-"""
-
-
-def _e(value: object) -> str:
-    return escape(str(value))
-
-
-def _table(
-    header: list[str], rows: list[list[object]], numeric: set[int] | None = None, cls: str = ""
-) -> str:
-    numeric = numeric or set()
-    head = "".join(f"<th{' class=n' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(header))
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td{' class=n' if i in numeric else ''}>{_e(c)}</td>" for i, c in enumerate(row))
-        + "</tr>"
-        for row in rows
-    )
-    attr = f' class="{cls}"' if cls else ""
-    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cards(items: list[tuple[str, str]]) -> str:
-    return (
-        '<div class="cards">'
-        + "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for k, v in items)
-        + "</div>"
-    )
-
-
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
-
-
-def _dur(seconds: float | None) -> str:
-    return "—" if seconds is None else format_duration(seconds)
-
 
 def debrief(m: SessionMetrics, review: Review) -> str:
     sc = review.scenario_of(m)
     names = {r: rm.name for r, rm in m.roles.items()}
-    out = [f'<section class="debrief" id="s-{_e(m.session_id)}">']
-    out.append(f"<h2>复盘：{_e(m.team)} · {_e(m.scenario_title)}</h2>")
+    out = [f'<section class="debrief" id="s-{esc(m.session_id)}">']
+    out.append(f"<h2>复盘：{esc(m.team)} · {esc(m.scenario_title)}</h2>")
     out.append(
-        f'<p class="meta">会话 {_e(m.session_id)} · 开始于 {_when(m.started_at)} · {_e(STATUS_NAMES.get(m.status, m.status))}</p>'
+        f'<p class="meta">会话 {esc(m.session_id)} · 开始于 {when(m.started_at)} · {esc(STATUS_NAMES.get(m.status, m.status))}</p>'
     )
     ending = m.ending_title or NO_ENDING.get(m.status, "未结束")
     out.append(
-        _cards(
+        cards(
             [
                 ("结局", ending),
                 ("总分", str(m.score)),
@@ -122,22 +49,20 @@ def debrief(m: SessionMetrics, review: Review) -> str:
         )
     )
     if m.ending:
-        out.append(f"<p>{_e(sc.endings[m.ending].text.strip())}</p>")
+        out.append(f"<p>{esc(sc.endings[m.ending].text.strip())}</p>")
     parts: list[list[object]] = [[PART_NAMES.get(k, k), f"{v:+d}"] for k, v in m.score_parts.items() if v]
-    out.append(
-        "<h3>得分构成</h3>" + _table(["来源", "分数"], [*parts, ["合计", str(m.score)]], {1}, "narrow")
-    )
+    out.append("<h3>得分构成</h3>" + table(["来源", "分数"], [*parts, ["合计", str(m.score)]], {1}, "narrow"))
     out.append("<h3>各角色时间线</h3>" + svg.gantt(m))
     out.append(
-        _table(
+        table(
             ["角色", "玩家", "行动", "锁定", "等待", "完成任务", "陷阱", "个人得分"],
             [
                 [
                     rm.name,
                     rm.player,
-                    _dur(rm.total("working")),
-                    _dur(rm.total("locked")),
-                    _dur(rm.total("waiting")),
+                    dur(rm.total("working")),
+                    dur(rm.total("locked")),
+                    dur(rm.total("waiting")),
                     rm.tasks_done,
                     rm.traps,
                     rm.own_points,
@@ -149,7 +74,7 @@ def debrief(m: SessionMetrics, review: Review) -> str:
     )
     if m.critical_path:
         items = "".join(
-            f"<li>{_e(names.get(c.role, c.role))}《{_e(c.title)}》 {_dur(c.start)}–{_dur(c.end)}（{_dur(c.duration)}）</li>"
+            f"<li>{esc(names.get(c.role, c.role))}《{esc(c.title)}》 {dur(c.start)}–{dur(c.end)}（{dur(c.duration)}）</li>"
             for c in m.critical_path
         )
         out.append(
@@ -161,6 +86,7 @@ def debrief(m: SessionMetrics, review: Review) -> str:
         )
         bars = [(names.get(r, r) if r else "未指明", v, format_duration(v)) for r, v in m.held_up.items()]
         out.append(svg.hbars(bars, "等待时间归属", color=svg.COLORS["waiting"]))
+    out.append(html_learning.session_section(m.learning))
     out.append(f"<h3>陷阱（{len(m.traps)}）</h3>")
     if not m.traps:
         out.append("<p>本局没有落入任何陷阱。</p>")
@@ -168,24 +94,24 @@ def debrief(m: SessionMetrics, review: Review) -> str:
         bites = [f"扣 {t.penalty} 分"] if t.penalty else []
         if t.lockout_seconds:
             bites.append(f"锁定 {seconds_left(t.lockout_seconds)} 秒")
-        src = f'<div class="src">出处：{_e(t.source)}</div>' if t.source else ""
+        src = f'<div class="src">出处：{esc(t.source)}</div>' if t.source else ""
         out.append(
-            f'<div class="trap"><b>{_e(t.title)}</b> — {_e(names.get(t.role, t.role))}（{_e(t.player)}）'
-            f"于 {_dur(t.at)} 在《{_e(sc.tasks[t.task].title)}》{('，' + '，'.join(bites)) if bites else ''}"
-            f"<div>{_e(t.explanation)}</div>{src}</div>"
+            f'<div class="trap"><b>{esc(t.title)}</b> — {esc(names.get(t.role, t.role))}（{esc(t.player)}）'
+            f"于 {dur(t.at)} 在《{esc(sc.tasks[t.task].title)}》{('，' + '，'.join(bites)) if bites else ''}"
+            f"<div>{esc(t.explanation)}</div>{src}</div>"
         )
     if m.interventions:
         out.append("<h3>主持人干预</h3>")
         out.append(
-            _table(
+            table(
                 ["时间", "类型", "角色", "内容", "时长"],
                 [
                     [
-                        _dur(i.at),
+                        dur(i.at),
                         INTERVENTION_NAMES.get(i.kind, i.kind),
                         names.get(i.role or "", ""),
                         sc.tasks[i.detail].title if i.kind == "skip" and i.detail in sc.tasks else i.detail,
-                        _dur(i.duration) if i.duration else "",
+                        dur(i.duration) if i.duration else "",
                     ]
                     for i in m.interventions
                 ],
@@ -193,15 +119,15 @@ def debrief(m: SessionMetrics, review: Review) -> str:
         )
     out.append("<h3>任务</h3>")
     out.append(
-        _table(
+        table(
             ["任务", "角色", "开始", "完成", "用时", "结果", "得分"],
             [
                 [
                     t.title,
                     names.get(t.role, t.role),
-                    _dur(t.opened),
-                    _dur(t.completed),
-                    _dur(t.duration),
+                    dur(t.opened),
+                    dur(t.completed),
+                    dur(t.duration),
                     _outcome(sc, t.task, t.outcome),
                     t.points,
                 ]
@@ -226,7 +152,7 @@ def _outcome(sc: Scenario, task: str, outcome: str | None) -> str:
 def cohort(c: CohortMetrics, review: Review) -> str:
     out = ['<section id="cohort"><h2>总览</h2>']
     out.append(
-        _cards(
+        cards(
             [
                 ("会话", str(c.sessions)),
                 ("完成", str(c.ended)),
@@ -245,7 +171,7 @@ def cohort(c: CohortMetrics, review: Review) -> str:
         )
     out.append("<h3>队伍排行榜</h3>")
     out.append(
-        _table(
+        table(
             ["名次", "队伍", "场次", "最高分", "平均分", "最快用时", "平均用时", "陷阱"],
             [
                 [
@@ -254,8 +180,8 @@ def cohort(c: CohortMetrics, review: Review) -> str:
                     r.sessions,
                     r.best_score,
                     f"{r.avg_score:.1f}",
-                    _dur(r.best_time),
-                    _dur(r.avg_time),
+                    dur(r.best_time),
+                    dur(r.avg_time),
                     r.traps,
                 ]
                 for i, r in enumerate(c.leaderboard[:30], start=1)
@@ -265,14 +191,20 @@ def cohort(c: CohortMetrics, review: Review) -> str:
     )
     if len(c.leaderboard) > 30:
         out.append(f'<p class="note">另有 {len(c.leaderboard) - 30} 支队伍未列出（见 CSV/JSON）。</p>')
-    out.append('<h3>荣誉墙</h3><div class="wall">')
+    out.append(
+        '<h3>荣誉墙</h3><p class="note">按<b>得分率</b>排名：本人所扮角色的得分 ÷ 这些角色的满分'
+        "（角色自己的任务和选择最多能得的分，不含全队共享的结局奖励）。角色的任务有多有少，"
+        "得分率让每个角色都有同样的机会登上荣誉墙；同率比积分。</p>"
+    )
+    out.append('<div class="wall">')
     for i, p in enumerate(c.honor_wall, start=1):
-        badges = "".join(f'<span class="badge">{_e(b)}</span>' for b in p.badges)
+        badges = "".join(f'<span class="badge">{esc(b)}</span>' for b in p.badges)
         out.append(
-            f'<div><span class="rank">第 {i} 名</span> <b>{_e(p.player)}</b><div class="pts">{p.points} 积分</div>'
-            f'<div class="note">{p.sessions} 场 · 陷阱 {p.traps} · 无失误 {p.perfect} 场</div>{badges}</div>'
+            f'<div><span class="rank">第 {i} 名</span> <b>{esc(p.player)}</b><div class="pts">{p.rate:.0%} 得分率</div>'
+            f'<div class="note">{p.own_points}/{p.opportunity} 分 · {p.points} 积分 · {p.sessions} 场 · 陷阱 {p.traps}</div>{badges}</div>'
         )
     out.append("</div>")
+    out.append(html_learning.cohort_section(c.learning, c.sessions))
     if c.trap_rates:
         out.append(
             '<h3>陷阱命中率</h3><p class="note">遇到该陷阱所在情节的会话中，落入陷阱的比例；越高越值得下次重点讲解。</p>'
@@ -296,10 +228,10 @@ def cohort(c: CohortMetrics, review: Review) -> str:
     if c.role_times:
         out.append("<h3>各角色平均时间（每场）</h3>")
         out.append(
-            _table(
+            table(
                 ["场景", "角色", "场次", "行动", "锁定", "等待"],
                 [
-                    [r.scenario_id, r.name, r.sessions, _dur(r.working), _dur(r.locked), _dur(r.waiting)]
+                    [r.scenario_id, r.name, r.sessions, dur(r.working), dur(r.locked), dur(r.waiting)]
                     for r in c.role_times
                 ],
                 {2, 3, 4, 5},
@@ -316,14 +248,14 @@ def cohort(c: CohortMetrics, review: Review) -> str:
     rows = []
     for m in reversed(review.sessions):
         sid = (
-            f'<a href="#s-{_e(m.session_id)}">{_e(m.session_id)}</a>'
+            f'<a href="#s-{esc(m.session_id)}">{esc(m.session_id)}</a>'
             if m.session_id in shown
-            else _e(m.session_id)
+            else esc(m.session_id)
         )
         rows.append(
-            f"<tr><td>{sid}</td><td>{_e(_when(m.started_at))}</td><td>{_e(m.team)}</td><td>{_e(m.scenario_title)}</td>"
-            f"<td>{_e(m.ending_title or STATUS_NAMES.get(m.status, m.status))}</td><td class=n>{m.score}</td>"
-            f"<td class=n>{_dur(m.duration)}</td><td class=n>{len(m.traps)}</td></tr>"
+            f"<tr><td>{sid}</td><td>{esc(when(m.started_at))}</td><td>{esc(m.team)}</td><td>{esc(m.scenario_title)}</td>"
+            f"<td>{esc(m.ending_title or STATUS_NAMES.get(m.status, m.status))}</td><td class=n>{m.score}</td>"
+            f"<td class=n>{dur(m.duration)}</td><td class=n>{len(m.traps)}</td></tr>"
         )
     out.append(
         "<table><thead><tr><th>会话</th><th>开始</th><th>队伍</th><th>场景</th><th>结局</th><th class=n>得分</th>"
@@ -337,19 +269,15 @@ def _debriefed(review: Review) -> list[SessionMetrics]:
     return list(reversed(review.sessions))[:MAX_DEBRIEFS]
 
 
-def render(review: Review) -> str:
+def page(review: Review) -> list[str]:
     single = len(review.sessions) == 1
-    title = "复盘报告" if single else "学习情况报告"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-Hans"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>情景 · {title}</title><style>{CSS}</style></head><body>",
-        f"<h1>情景 · {title}</h1>",
-        f'<p class="meta">范围：{_e(review.filters.describe())} · 共 {len(review.sessions)} 场 · '
-        f"生成于 {_when(review.generated_at)}</p>",
-    ]
-    parts.extend(f'<p class="note">{_e(n)}</p>' for n in review.notes)
+    parts = head(
+        "复盘报告" if single else "学习情况报告",
+        review.filters.describe(),
+        len(review.sessions),
+        review.generated_at,
+    )
+    parts.extend(f'<p class="note">{esc(n)}</p>' for n in review.notes)
     if not review.sessions:
         parts.append("<p>没有符合条件的会话。</p>")
     elif not single:
@@ -359,11 +287,12 @@ def render(review: Review) -> str:
                 f'<p class="note">以下为最近 {MAX_DEBRIEFS} 场的复盘；其他会话请用 --session 单独生成。</p>'
             )
     parts.extend(debrief(m, review) for m in _debriefed(review))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return parts
+
+
+def render(review: Review) -> str:
+    return "\n".join([*page(review), "</body></html>"])
 
 
 def write_html(review: Review, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(review), encoding="utf-8")
-    return [out]
+    return write_page(page(review), out)

@@ -1,4 +1,4 @@
-"""The JSON report: one document, schema ``qingjing-report`` v1, described in docs/report-json.md."""
+"""The JSON report: one document, schema ``qingjing-report`` v3, described in docs/report-json.md."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from engine.review.cohort import CohortMetrics, PlayerRow
+from engine.review.gains import CohortLearning
+from engine.review.learning import ItemLearning, PlayerLearning, SessionLearning
 from engine.review.records import RoleMetrics, SessionMetrics
 from engine.review.selection import Review
 
 FORMAT = "qingjing-report"
-VERSION = 2  # 2: times are game time (a pause is left out of every figure)
+# 2: times are game time (a pause is left out of every figure)
+# 3: the honor wall ranks by 得分率 (own points over the roles' opportunity), not by 积分
+VERSION = 3
 
 
 def iso(ts: float) -> str:
@@ -22,6 +26,11 @@ def iso(ts: float) -> str:
 
 def sec(x: float) -> float:
     return round(x, 3)
+
+
+def share(x: float | None) -> float | None:
+    """A rate or gain to three places; None stays None (nobody answered: not zero)."""
+    return None if x is None else round(x, 3)
 
 
 def _role(rm: RoleMetrics) -> dict[str, Any]:
@@ -36,6 +45,7 @@ def _role(rm: RoleMetrics) -> dict[str, Any]:
         "tasks_done": rm.tasks_done,
         "traps": rm.traps,
         "points": dict(rm.points),
+        "opportunity": rm.opportunity,
         "segments": [
             {"kind": s.kind, "start": sec(s.start), "end": sec(s.end), "task": s.task} for s in rm.segments
         ],
@@ -111,6 +121,70 @@ def session_dict(m: SessionMetrics) -> dict[str, Any]:
             for c in m.critical_path
         ],
         "held_up": [{"role": r or None, "seconds": sec(v)} for r, v in m.held_up.items()],
+        "learning": session_learning_dict(m.learning),
+    }
+
+
+def learning_player(p: PlayerLearning) -> dict[str, Any]:
+    return {
+        "player": p.player,
+        "items": p.items,
+        "pre_answered": p.pre_answered,
+        "pre_correct": p.pre_correct,
+        "post_answered": p.post_answered,
+        "post_correct": p.post_correct,
+        "gain": p.gain,
+    }
+
+
+def learning_item(i: ItemLearning) -> dict[str, Any]:
+    return {
+        "scenario": i.scenario_id,
+        "item": i.item,
+        "question": i.question,
+        "trap": i.trap,
+        "trap_title": i.trap_title,
+        "pre_answered": i.pre_answered,
+        "pre_rate": share(i.pre_rate),
+        "post_answered": i.post_answered,
+        "post_rate": share(i.post_rate),
+        "gain": share(i.gain),
+        "trap_exposed": i.trap_exposed,
+        "trap_sprung": i.trap_sprung,
+        "trap_rate": share(i.trap_rate),
+        "focus": i.focus,
+    }
+
+
+def session_learning_dict(learning: SessionLearning | None) -> dict[str, Any] | None:
+    if learning is None:
+        return None
+    return {
+        "status": learning.status,
+        "note": learning.note,
+        "quiz_items": learning.quiz_items,
+        "pre": learning.phases["pre"],
+        "post": learning.phases["post"],
+        "players": [learning_player(p) for p in learning.players],
+        "items": [learning_item(i) for i in learning.items],
+    }
+
+
+def cohort_learning_dict(c: CohortLearning) -> dict[str, Any]:
+    return {
+        "sessions": {
+            "answered": c.sessions_answered,
+            "skipped": c.sessions_skipped,
+            "not_asked": c.sessions_not_asked,
+            "no_quiz": c.sessions_no_quiz,
+        },
+        "pre_answered": c.pre_answered,
+        "pre_rate": share(c.pre_rate),
+        "post_answered": c.post_answered,
+        "post_rate": share(c.post_rate),
+        "gain": share(c.gain),
+        "items": [learning_item(i) for i in c.items],
+        "players": [{**learning_player(p), "sessions": p.sessions} for p in c.players],
     }
 
 
@@ -180,6 +254,7 @@ def cohort_dict(c: CohortMetrics) -> dict[str, Any]:
             }
             for p in c.trend
         ],
+        "learning": cohort_learning_dict(c.learning),
     }
 
 
@@ -194,6 +269,9 @@ def _player(rank: int, p: PlayerRow) -> dict[str, Any]:
         "tasks_done": p.tasks_done,
         "perfect": p.perfect,
         "badges": list(p.badges),
+        "own_points": p.own_points,
+        "opportunity": p.opportunity,
+        "rate": share(p.rate),
     }
 
 

@@ -1,4 +1,5 @@
-"""Hand-drawn inline SVG charts for the HTML report: Gantt timeline, horizontal bars, line.
+"""Hand-drawn inline SVG charts for the HTML report: Gantt timeline, horizontal bars, line,
+before/after pairs.
 
 Plain strings, no dependencies; every label is escaped; text widths are estimated (a CJK
 character counts double) so Chinese labels are not clipped.
@@ -21,6 +22,8 @@ COLORS = {
     "grid": "#d9d9d9",
     "text": "#222",
     "muted": "#666",
+    "before": "#9aa5b1",
+    "after": "#1f7a4d",
 }
 KIND_NAMES = {"working": "行动", "locked": "锁定", "waiting": "等待"}
 FONT = "13px"
@@ -198,4 +201,58 @@ def line_chart(
         )
         if i % every == 0 or i == len(points) - 1:
             body.append(_text(x, height - bottom + 16, day[5:], "middle", fill=COLORS["muted"]))
+    return _svg(width, height, body, label)
+
+
+def fit(text: str, width: float, px: float = 13.0) -> str:
+    """``text`` cut with an ellipsis to ``width`` pixels (estimated)."""
+    if text_width(text, px) <= width:
+        return text
+    while text and text_width(text + "…", px) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def before_after(items: list[tuple[str, float | None, float | None]], label: str, width: int = 960) -> str:
+    """Paired bars per item: the share right before play (grey) and after it (accent), 0–100%.
+
+    A phase nobody answered shows no bar and "—", never a zero."""
+    if not items:
+        return ""
+    left = min(max(text_width(lbl) for lbl, _, _ in items) + 16, width * 0.42)
+    right = 56.0
+    pair_h, bar_h, top = 40.0, 14.0, 8.0
+    height = top + len(items) * pair_h + 34
+    plot_w = width - left - right
+    body = []
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        gx = left + tick * plot_w
+        body.append(
+            f'<line x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" y2="{top + len(items) * pair_h}"'
+            f' stroke="{COLORS["grid"]}"/>'
+        )
+        body.append(_text(gx, top + len(items) * pair_h + 14, f"{tick:.0%}", "middle", fill=COLORS["muted"]))
+    for i, (lbl, pre, post) in enumerate(items):
+        y = top + i * pair_h
+        body.append(f"<g><title>{escape(lbl)}</title>")
+        body.append(_text(left - 8, y + bar_h + 4, fit(lbl, left - 16), "end"))
+        body.append("</g>")
+        for k, (phase, value, color) in enumerate(
+            (("pre", pre, COLORS["before"]), ("post", post, COLORS["after"]))
+        ):
+            by = y + k * (bar_h + 2)
+            text = "—" if value is None else f"{value:.0%}"
+            w = 0.0 if value is None else max(0.0, min(1.0, value)) * plot_w
+            name = "课前" if phase == "pre" else "课后"
+            body.append(
+                f'<rect class="bar {phase}" x="{left}" y="{by}" width="{max(w, 0.5 if value else 0):.1f}"'
+                f' height="{bar_h}" fill="{color}"><title>{escape(f"{name}：{text}")}</title></rect>'
+            )
+            body.append(_text(left + w + 6, by + bar_h - 2, text, fill=COLORS["muted"]))
+    ly = height - 6
+    lx = left
+    for name, color in (("课前", COLORS["before"]), ("课后", COLORS["after"])):
+        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{color}"/>')
+        body.append(_text(lx + 16, ly, f"{name}答对率"))
+        lx += 16 + text_width(f"{name}答对率") + 18
     return _svg(width, height, body, label)

@@ -4,7 +4,8 @@ Per session and player: ``attempted`` the scenario at the start; ``completed`` i
 score, success and duration when an ending was reached (``terminated`` if it was abandoned or
 got stuck); ``completed`` each task the player's roles finished (``skipped`` when the
 facilitator skipped it); ``failed`` each trap the player sprang, with the penalty as a negative
-raw score. Actors are accounts (homePage = base IRI, name = player name); activity ids are
+raw score; ``answered`` each item of the before/after knowledge check, with ``result.success``
+and the phase (``pre``/``post``) in the context extension ``<base>/ext/phase``. Actors are accounts (homePage = base IRI, name = player name); activity ids are
 stable IRIs under the base: ``<base>/scenario/<id>``, ``.../task/<id>``, ``.../trap/<id>``.
 Statement ids are UUIDv5 of the content, so exporting twice never duplicates in the LRS.
 """
@@ -21,6 +22,7 @@ from urllib.parse import quote
 
 from engine.format.scenario import Scenario
 from engine.report.json_out import pretty_indent
+from engine.review.learning import QuizAnswer, quiz_items
 from engine.review.records import SessionMetrics
 from engine.review.selection import Review
 
@@ -34,6 +36,7 @@ VERBS = {
     "failed": "http://adlnet.gov/expapi/verbs/failed",
     "terminated": "http://adlnet.gov/expapi/verbs/terminated",
     "skipped": "http://id.tincanapi.com/verb/skipped",
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
 }
 VERB_NAMES = {
     "attempted": "尝试",
@@ -41,11 +44,13 @@ VERB_NAMES = {
     "failed": "失误",
     "terminated": "终止",
     "skipped": "跳过",
+    "answered": "作答",
 }
 ACTIVITY_TYPES = {
     "scenario": "http://adlnet.gov/expapi/activities/simulation",
     "task": "http://adlnet.gov/expapi/activities/objective",
     "trap": "http://adlnet.gov/expapi/activities/interaction",
+    "quiz": "http://adlnet.gov/expapi/activities/cmi.interaction",
 }
 
 
@@ -108,6 +113,7 @@ class _Builder:
         at: float,
         result: dict[str, Any] | None = None,
         role: str | None = None,
+        phase: str = "",
     ) -> None:
         context: dict[str, Any] = {
             "registration": self.registration,
@@ -117,6 +123,8 @@ class _Builder:
         }
         if role:
             context["extensions"][self.iri("ext", "role")] = role
+        if phase:
+            context["extensions"][self.iri("ext", "phase")] = phase
         if obj["id"] != self.iri("scenario", sc.id):
             context["contextActivities"] = {
                 "parent": [{"objectType": "Activity", "id": self.iri("scenario", sc.id)}]
@@ -132,7 +140,7 @@ class _Builder:
         }
         if result is not None:
             statement["result"] = result
-        key = f"{m.session_id}|{player}|{verb}|{obj['id']}|{at!r}"
+        key = f"{m.session_id}|{player}|{verb}|{obj['id']}|{at!r}" + (f"|{phase}" if phase else "")
         statement["id"] = str(uuid.uuid5(NAMESPACE, key))
         self.statements.append(statement)
 
@@ -160,6 +168,8 @@ class _Builder:
             obj = self.activity(sc, "trap", trap.trap, trap.title, trap.explanation)
             result = {"success": False, "score": {"raw": -trap.penalty}}
             self.add(m, sc, trap.player, "failed", obj, m.started_at + trap.at, result, trap.role)
+        if m.learning is not None:
+            self.answers(m, sc, m.learning.answers)
         if m.status in ("ended", "abandoned", "stuck"):
             ended = m.status == "ended"
             for p in players:
@@ -172,6 +182,23 @@ class _Builder:
                 if m.ending:
                     result["response"] = m.ending
                 self.add(m, sc, p, "completed" if ended else "terminated", scenario_obj, m.ended_at, result)
+
+    def answers(self, m: SessionMetrics, sc: Scenario, answers: list[QuizAnswer]) -> None:
+        """One ``answered`` statement per answer of the knowledge check, before or after play."""
+        items = quiz_items(sc)
+        lang = sc.data.scenario.language
+        for a in answers:
+            info = items.get(a.item)
+            obj = self.activity(sc, "quiz", a.item, info.question if info else a.item)
+            if info is not None and info.options:
+                obj["definition"]["interactionType"] = "choice"
+                obj["definition"]["choices"] = [
+                    {"id": str(i), "description": {lang: text}} for i, text in enumerate(info.options)
+                ]
+                if info.correct is not None:
+                    obj["definition"]["correctResponsesPattern"] = [str(info.correct)]
+            result = {"success": a.correct, "response": str(a.option)}
+            self.add(m, sc, a.player, "answered", obj, a.at, result, a.role, a.phase)
 
 
 def statements(review: Review, base: str = DEFAULT_BASE) -> list[dict[str, Any]]:

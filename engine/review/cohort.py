@@ -1,4 +1,4 @@
-"""Many sessions aggregated: standings, players' 积分 and honours, trap rates, times, trends.
+"""Many sessions aggregated: standings, players' 积分 and honours, trap rates, times, trends, learning.
 
     cohort_metrics(sessions, scenarios) -> CohortMetrics
 
@@ -9,9 +9,10 @@ figures), so a cohort cannot disagree with its sessions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.format.scenario import Scenario
+from engine.review.gains import CohortLearning, cohort_learning
 from engine.review.records import SessionMetrics
 
 
@@ -41,6 +42,13 @@ class PlayerRow:
     tasks_done: int
     perfect: int  # sessions in which this player sprang no trap and the team reached an ending
     badges: tuple[str, ...] = ()
+    own_points: int = 0  # their roles' own points (积分 without the shared ending bonus)
+    opportunity: int = 0  # the most their roles' own tasks could have given
+
+    @property
+    def rate(self) -> float:
+        """得分率: own points over opportunity, so roles with more tasks do not rank higher."""
+        return self.own_points / self.opportunity if self.opportunity > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,7 @@ class CohortMetrics:
     task_times: list[TimeStat]
     role_times: list[RoleTime]
     trend: list[TrendPoint]
+    learning: CohortLearning
 
     @property
     def avg_score(self) -> float:
@@ -156,6 +165,8 @@ def player_table(sessions: list[SessionMetrics]) -> list[PlayerRow]:
     traps: Counter[str] = Counter()
     done: Counter[str] = Counter()
     perfect: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    most: Counter[str] = Counter()
     teams: dict[str, dict[str, None]] = defaultdict(dict)
     for m in sessions:
         for player, pts in m.player_points().items():
@@ -169,34 +180,36 @@ def player_table(sessions: list[SessionMetrics]) -> list[PlayerRow]:
                 perfect[player] += 1
         for rm in m.roles.values():
             done[rm.player] += rm.tasks_done
-    rows = [PlayerRow(p, points[p], count[p], tuple(teams[p]), traps[p], done[p], perfect[p]) for p in count]
+        for player, (got, could) in m.player_share().items():
+            own[player] += got
+            most[player] += could
+    rows = [
+        PlayerRow(p, points[p], count[p], tuple(teams[p]), traps[p], done[p], perfect[p], (), own[p], most[p])
+        for p in count
+    ]
     rows.sort(key=lambda r: (-r.points, r.traps, r.player))
     return rows
 
 
 def honor_wall(players: list[PlayerRow], size: int = HONOR_WALL_SIZE) -> list[PlayerRow]:
-    """The top players by 积分, each with badges: 积分榜首, 零失误 (3+ sessions, no trap), 常客 (5+)."""
+    """The top players by 得分率 (own points over their roles' opportunity; ties: more 积分, fewer
+    traps, name), each with badges: 得分率第一, 零失误 (3+ sessions, no trap), 常客 (5+ sessions).
+
+    Ranking by the share of what one's roles could earn, not by raw points, keeps a role with
+    fewer tasks from coming last by construction."""
+    ranked = sorted(
+        (p for p in players if p.opportunity > 0), key=lambda r: (-r.rate, -r.points, r.traps, r.player)
+    )
     out = []
-    for rank, row in enumerate(players[:size]):
+    for rank, row in enumerate(ranked[:size]):
         badges = []
-        if rank == 0 and row.points > 0:
-            badges.append("积分榜首")
+        if rank == 0 and row.rate > 0:
+            badges.append("得分率第一")
         if row.sessions >= 3 and row.traps == 0:
             badges.append("零失误")
         if row.sessions >= 5:
             badges.append("常客")
-        out.append(
-            PlayerRow(
-                row.player,
-                row.points,
-                row.sessions,
-                row.teams,
-                row.traps,
-                row.tasks_done,
-                row.perfect,
-                tuple(badges),
-            )
-        )
+        out.append(replace(row, badges=tuple(badges)))
     return out
 
 
@@ -281,4 +294,5 @@ def cohort_metrics(sessions: list[SessionMetrics], scenarios: dict[str, Scenario
         task_times=task_times,
         role_times=role_times,
         trend=trend,
+        learning=cohort_learning(sessions, rates),
     )

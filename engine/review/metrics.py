@@ -19,6 +19,8 @@ path, held-up time, 积分) are documented in ``docs/report-json.md``.
 from __future__ import annotations
 
 from engine.format.scenario import Scenario
+from engine.review.learning import QUIZ_KINDS, session_learning
+from engine.review.opportunity import role_opportunity, task_best
 from engine.review.records import (
     CriticalStep,
     Intervention,
@@ -261,13 +263,19 @@ def session_metrics(
     """Replay one session's events and measure it. ``scenario`` must be the text it was played with."""
     if not events or events[0].kind != "session_started":
         raise ValueError(f"会话 {session_id} 的事件记录不完整（缺少开始事件）")
-    replay = _Replay(scenario, events)
+    # The knowledge check is not play: answering it (before play, after the ending) moves no
+    # timeline and no duration; its answers are measured apart.
+    replay = _Replay(scenario, [e for e in events if e.kind not in QUIZ_KINDS])
     replay.run()
     st = replay.state  # a live session's time runs to its last event, never to "now"
     # a log that stops mid-pause (a live session) counts its open pause as paused too
     paused = st.paused_total + (st.now - st.paused_at if st.paused_at is not None else 0.0)
     who = dict(st.players) if players is None else {**st.players, **players}
     roles: dict[str, RoleMetrics] = {}
+    opportunity = dict(role_opportunity(scenario))
+    for rec in replay.tasks.values():  # a remedial task that opened for a role is work it could score
+        if rec.task in scenario.tasks and scenario.tasks[rec.task].remedial:
+            opportunity[rec.role] = opportunity.get(rec.role, 0) + task_best(scenario, rec.task)
     for role_id, rs in st.roles.items():
         roles[role_id] = RoleMetrics(
             role_id,
@@ -278,6 +286,7 @@ def session_metrics(
             rs.traps,
             dict(replay.points.get(role_id, {})),
             paused,
+            opportunity.get(role_id, 0),
         )
     held: dict[str, float] = {}
     for w in replay.waits:
@@ -289,6 +298,8 @@ def session_metrics(
         trap_id for trap_id, site in scenario.traps.items() if (site.task, site.node) in replay.visited
     ]
     ending = scenario.endings.get(st.ending) if st.ending else None
+    sprung = {t.trap for t in replay.traps}
+    learning = session_learning(scenario, events, [who.get(r, "") for r in st.roles], exposed, sprung)
     return SessionMetrics(
         session_id=session_id,
         scenario_id=st.scenario_id,
@@ -315,4 +326,5 @@ def session_metrics(
         held_up=dict(sorted(held.items(), key=lambda kv: -kv[1])),
         paused=paused,
         team_events=replay.team_events,
+        learning=learning,
     )

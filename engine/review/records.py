@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from engine.review.learning import SessionLearning
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -115,6 +117,7 @@ class RoleMetrics:
     traps: int = 0
     points: dict[str, int] = field(default_factory=dict)  # choices / tasks / traps, this role's own
     paused: float = 0.0  # seconds its session stood paused (not on the timeline: game time)
+    opportunity: int = 0  # the most points the role's own tasks can give (engine.review.opportunity)
 
     def total(self, kind: str) -> float:
         return sum(s.duration for s in self.segments if s.kind == kind)
@@ -151,6 +154,7 @@ class SessionMetrics:
     held_up: dict[str, float]  # role (or "" when nobody is named) -> seconds others waited on it
     paused: float = 0.0  # seconds the session stood paused (wall time, left out of every figure)
     team_events: list[tuple[str, str, float]] = field(default_factory=list)  # (id, title, at)
+    learning: SessionLearning | None = None  # the before/after knowledge check
 
     @property
     def duration(self) -> float:
@@ -160,6 +164,15 @@ class SessionMetrics:
     @property
     def date(self) -> str:
         return datetime.fromtimestamp(self.started_at).strftime("%Y-%m-%d")
+
+    def player_share(self) -> dict[str, tuple[int, int]]:
+        """Each player's own points and their roles' opportunity (the honor wall's 得分率)."""
+        out: dict[str, tuple[int, int]] = {}
+        for role, rm in self.roles.items():
+            player = self.players.get(role, "")
+            own, most = out.get(player, (0, 0))
+            out[player] = (own + rm.own_points, most + rm.opportunity)
+        return out
 
     def player_points(self) -> dict[str, int]:
         """积分 earned in this session: each player's own roles' points plus the ending bonus once."""

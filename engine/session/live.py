@@ -7,8 +7,10 @@ folding the stored events, using the scenario text stored with the session.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from engine.rules.version import RULES_VERSION
 from engine.session.clock import Clock, SystemClock
 from engine.session.replay import replay_difference
 from engine.store.db import SessionIdTaken, SessionRow, Store, StoreError
+from engine.store.members import match_players
 
 ID_ATTEMPTS = 5  # a 64-bit id repeats about never; a few tries cover a broken random source
 
@@ -120,6 +123,7 @@ class Session:
             except SessionIdTaken:
                 if session_id is not None or attempt + 1 == ID_ATTEMPTS:
                     raise
+        link_members(store, sid, assignment.values())
         return cls(scenario, store, sid, clock, state, list(events))
 
     @classmethod
@@ -194,6 +198,15 @@ class Session:
     def mark_resumed(self) -> None:
         if not self.state.over:
             self.act(Resume())
+
+
+def link_members(store: Store, session_id: str, players: Iterable[str]) -> None:
+    """Record which roster member each player is: a player whose name is a member's display name.
+
+    The session is already stored and playable; a link that cannot be written (the disk filled up
+    just now) costs only the member report's attribution, and the next action reports the disk."""
+    with contextlib.suppress(StoreError):
+        store.link_members(session_id, match_players(store.members(), set(players)))
 
 
 def _same_file(path: str, scenario_hash: str) -> bool:

@@ -16,7 +16,9 @@ below are plain SQL both backends run as written (``?`` placeholders, ``ON CONFL
 A *step* is one acknowledged action (see :mod:`engine.store.steps` for its row). One row per
 action keeps the hot path one INSERT, a single statement and so its own atomic transaction:
 about the cost of a bare one-row commit (see bench/). The session list reads its summary from
-each session's last step, so nothing else is updated per action.
+each session's last step, so nothing else is updated per action. The roster's tables are
+:mod:`engine.store.members`, the host's :mod:`engine.store.hosting`, the reports' reads
+:mod:`engine.store.queries`.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from engine.rules.state import Event, State
 from engine.store.errors import SessionIdTaken, StoreConflict, StoreError
+from engine.store.members import MemberTables
 from engine.store.queries import LogReads
+from engine.store.sql import Sql
 from engine.store.steps import (
     INSERT_STEP,
     OF_SESSION,
@@ -41,7 +45,7 @@ from engine.store.steps import (
     steps_of_rows,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_ID = "qingjing"
 SERVER_SCHEMES = ("postgresql://", "postgres://")
 # The session list: fixed facts from `sessions`, the rest from each session's last step.
@@ -127,15 +131,7 @@ def identify(tables: set[str], meta: Callable[[], dict[str, str]], label: str, k
     return version
 
 
-class Sql(Protocol):
-    """What the shared statements need of a connection: sqlite3's, or the server's adapter."""
-
-    def execute(self, sql: str, parameters: Any = (), /) -> Any: ...
-
-    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
-
-
-class Store(LogReads):
+class Store(LogReads, MemberTables):
     """An opened store. ``Store(path)`` is a SQLite file, ``Store("postgresql://...")`` a server.
 
     ``readonly=True`` opens it for reading only; ``upgrade=False`` leaves an older schema as it is

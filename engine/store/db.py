@@ -20,7 +20,6 @@ from engine.store.base import (
     APP_ID,
     SCHEMA_VERSION,
     SessionRow,
-    Sql,
     Store,
     identify,
     is_server_url,
@@ -29,6 +28,7 @@ from engine.store.base import (
 from engine.store.errors import SessionIdTaken, StoreConflict, StoreError
 from engine.store.migrations import MIGRATIONS, migration
 from engine.store.postgres import PostgresStore
+from engine.store.sql import Sql
 from engine.store.sqlite_store import SqliteStore
 from engine.store.steps import OF_SESSION, SEQ_BITS, StoredStep, events_of_steps
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.store.base import Sql, Store
+from engine.store.base import Store
+from engine.store.sql import Sql
 
 SECRET_KEY = "host_secret"
 

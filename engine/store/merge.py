@@ -15,6 +15,9 @@ target's own. Importing is idempotent:
 
 A source file is never changed: it is opened read-only, and a file from an older Qingjing is
 upgraded in a temporary copy (:func:`engine.store.backup.backup`), which is then read.
+
+A session's roster links come along: each member it names is found in the target's roster by
+编号 (or, without one, by 姓名 and 支部) or added to it, so member reports count branch sessions.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.store.backup import backup
-from engine.store.base import SCHEMA_VERSION, SessionRow, Sql, Store
+from engine.store.base import SCHEMA_VERSION, SessionRow, Store
 from engine.store.errors import StoreError
+from engine.store.members import Member, new_member_id
+from engine.store.sql import Sql
 from engine.store.steps import INSERT_STEP, SEQ_BITS
 
 
@@ -48,6 +53,7 @@ class _Session:
     players: dict[str, str]
     scenario: tuple[Any, ...]
     steps: list[tuple[Any, ...]]  # (seq, upto, at, events JSON, status, score, ending)
+    members: dict[str, Member]  # player -> the roster member they were, on the branch
 
 
 def import_store(source: Path, target: Store) -> ImportResult:
@@ -77,9 +83,15 @@ def _read_source(source: Path, tmp: Path) -> list[_Session]:
             backup(source, copy)
             store = Store(copy)  # the copy is upgraded; the branch's file is not touched
         rows = sorted(store.sessions(), key=lambda r: (r.started_at, r.id))
+        roster = {m.id: m for m in store.members()}
+        links = store.member_links()
         return [
             _Session(
-                row, store.players(row.id), store.scenario_row(row.scenario_hash), store.raw_steps(row.id)
+                row,
+                store.players(row.id),
+                store.scenario_row(row.scenario_hash),
+                store.raw_steps(row.id),
+                {player: roster[mid] for player, mid in links.get(row.id, {}).items() if mid in roster},
             )
             for row in rows
         ]
@@ -99,6 +111,10 @@ def _merge(sql: Sql, target: Store, session: _Session, result: ImportResult) -> 
             [(row.id, role, player) for role, player in session.players.items()],
         )
         _add_steps(sql, number, session.steps)
+        sql.executemany(
+            "INSERT INTO session_members (session_id, player, member_id) VALUES (?, ?, ?)",
+            [(row.id, player, _member(sql, member)) for player, member in session.members.items()],
+        )
         result.added += 1
         result.steps += len(session.steps)
         return
@@ -125,6 +141,26 @@ def _merge(sql: Sql, target: Store, session: _Session, result: ImportResult) -> 
         result.steps += len(session.steps) - len(have)
     else:
         result.same += 1
+
+
+def _member(sql: Sql, member: Member) -> str:
+    """The target's id for a branch's member: the one with the same 编号 (or, without one, the same
+    姓名 and 支部), else the member added to the target's roster as the branch had them."""
+    if member.number:
+        found = sql.execute("SELECT id FROM members WHERE number = ?", (member.number,)).fetchone()
+    else:
+        found = sql.execute(
+            "SELECT id FROM members WHERE name = ? AND branch = ? AND number = ''",
+            (member.name, member.branch),
+        ).fetchone()
+    if found is not None:
+        return str(found[0])
+    new_id = new_member_id()
+    sql.execute(
+        "INSERT INTO members (id, name, branch, number, added_at) VALUES (?, ?, ?, ?, ?)",
+        (new_id, member.name, member.branch, member.number, member.added_at),
+    )
+    return new_id
 
 
 def _add_steps(sql: Sql, number: int, steps: list[tuple[Any, ...]]) -> None:

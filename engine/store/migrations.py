@@ -4,6 +4,7 @@
     v2  steps: one row per action; the session list reads each session's last step
     v3  the web host's teams and seats (moved from its own web_* tables); each session records
         the rules and program version that decided it
+    v4  the roster (members) and which member each player of a session was (session_members)
 
 A migration is frozen the day it ships: it reads and writes only the layouts of its two
 versions, with its own copies of what it needs, and never imports the live rules or the live
@@ -211,3 +212,19 @@ def _host_and_versions_v3(db: sqlite_utils.Database) -> None:
             " WHERE key = 'organizer_secret'"
         )
         conn.execute("DROP TABLE web_meta")
+
+
+@migration(4)
+def _members_v4(db: sqlite_utils.Database) -> None:
+    """The roster and each session's members. Nothing to carry over: older sessions had no roster,
+    so their players stay guests (reports list them by name, as before)."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE members (id TEXT PRIMARY KEY, name TEXT NOT NULL, branch TEXT NOT NULL DEFAULT '',"
+        " number TEXT NOT NULL DEFAULT '', added_at REAL NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE session_members (session_id TEXT NOT NULL, player TEXT NOT NULL,"
+        " member_id TEXT NOT NULL, PRIMARY KEY (session_id, player))"
+    )
+    conn.execute("CREATE INDEX idx_session_members_member ON session_members (member_id)")

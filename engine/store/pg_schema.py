@@ -84,3 +84,17 @@ def _create_v3(sql: Any) -> None:
     """A new server database, created at v3 (``meta`` is made by the store before this)."""
     for statement in _V3:
         sql.execute(statement)
+
+
+@pg_migration(4)
+def _members_v4(sql: Any) -> None:
+    """The roster and each session's members (as :mod:`engine.store.migrations` v4 on a file)."""
+    sql.execute(
+        "CREATE TABLE members (id TEXT PRIMARY KEY, name TEXT NOT NULL, branch TEXT NOT NULL DEFAULT '',"
+        " number TEXT NOT NULL DEFAULT '', added_at DOUBLE PRECISION NOT NULL)"
+    )
+    sql.execute(
+        "CREATE TABLE session_members (session_id TEXT NOT NULL, player TEXT NOT NULL,"
+        " member_id TEXT NOT NULL, PRIMARY KEY (session_id, player))"
+    )
+    sql.execute("CREATE INDEX idx_session_members_member ON session_members (member_id)")

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.store import base as registry
-from engine.store.base import APP_ID, Sql, Store, identify, safe_label
+from engine.store.base import APP_ID, Store, identify, safe_label
 from engine.store.errors import StoreError
 from engine.store.pg_schema import BASELINE, PG_MIGRATIONS
 from engine.store.place import BUSY_TIMEOUT
+from engine.store.sql import Sql
 
 WRITE_LOCK = 0x716A_0001  # the advisory lock every non-step write holds ("qj" 1)
 CONNECT_TIMEOUT = 10  # seconds

@@ -19,10 +19,11 @@ from pathlib import Path
 import sqlite_utils
 
 from engine.store import base as registry
-from engine.store.base import APP_ID, Sql, Store, identify
+from engine.store.base import APP_ID, Store, identify
 from engine.store.errors import StoreError
 from engine.store.migrations import MIGRATIONS
 from engine.store.place import BUSY_TIMEOUT, Place, connect, examine, explain
+from engine.store.sql import Sql
 
 
 class SqliteStore(Store):

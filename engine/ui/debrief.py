@@ -1,5 +1,5 @@
-"""The two scrolling pages of a session's debrief in the game's review: figures on the left,
-the story (ending, traps with their history, interventions) on the right. Everything comes from
+"""The two scrolling pages of a session's debrief in the game's review: figures on the left, the
+story (ending, what the team learned, traps with their history, interventions) on the right. Everything comes from
 the session's replayed metrics, worded by :mod:`engine.present.labels`."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from engine.present.labels import INTERVENTION_NAMES, format_duration, score_par
 from engine.review.records import SessionMetrics
 from engine.ui import theme as th
 from engine.ui.datagrid import Page
+from engine.ui.learning_view import session_learning_page
 from engine.ui.theme import Theme
 
 ROLE_WEIGHTS = (22, 14, 12, 12, 12, 10, 8, 10)
@@ -62,11 +63,13 @@ def left_page(page: Page, m: SessionMetrics, t: Theme) -> None:
 
 
 def right_page(page: Page, m: SessionMetrics, scenario: Scenario, t: Theme) -> None:
-    """The ending, each trap with its history and source, the facilitator's interventions."""
+    """The ending, the knowledge check before and after play, each trap with its history and
+    source, the facilitator's interventions."""
     names = {r: rm.name for r, rm in m.roles.items()}
     if m.ending:
         page.heading(f"结局：{m.ending_title}")
         page.text(scenario.endings[m.ending].text.strip(), t.body)
+    session_learning_page(page, m.learning, t)
     page.heading(f"陷阱与历史讲解（{len(m.traps)}）")
     if not m.traps:
         page.text("本局没有落入任何陷阱。", t.body, th.MUTED)

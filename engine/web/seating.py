@@ -11,7 +11,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from engine.store.db import StoreError
 from engine.store.hosting import HostSeat
+from engine.store.members import display_names
 from engine.web import messages as m
 from engine.web.access import new_token, token_hash
 from engine.web.roster import MAX_BAD_CODES, MAX_SEATS, Client, HubRefusal, Seat, Team, TooManyTries, error
@@ -69,7 +71,22 @@ def peek(hub: Hub, client: Client, msg: m.Peek) -> dict[str, Any]:
         "name": team.row.name,
         "phase": team.phase,
         **hub._lobby(team),
+        "members": member_names(hub),
     }
+
+
+def member_names(hub: Hub) -> list[str]:
+    """The roster's names the join page offers: display names no seat of this host holds yet.
+
+    A player who joins under one plays as that member (the session links them when it starts);
+    any other name joins as a guest."""
+    try:
+        members = hub.store.members()
+    except StoreError:
+        return []
+    shown = display_names(members)
+    seated = {seat.name for team in hub.teams.values() for seat in team.seats.values()}
+    return [shown[m.id] for m in members if shown[m.id] not in seated]
 
 
 def join(hub: Hub, client: Client, msg: m.Join) -> dict[str, Any]:

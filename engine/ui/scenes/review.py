@@ -1,5 +1,5 @@
 """Review (回顾), from the title screen: every stored session, one session's debrief, the team
-leaderboard and the honor wall.
+leaderboard, the honor wall and the learning page (the before/after knowledge check).
 
 Every figure comes from :func:`engine.review.selection.load_review` (what the reports render
 too), which replays each session's event log through the rules; the store is read once when the
@@ -9,19 +9,13 @@ loop.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pygame
 
 from engine.format.scenario import Scenario
-from engine.present.labels import (
-    NO_ENDING,
-    STATUS_NAMES,
-    format_duration,
-)
+from engine.present.labels import STATUS_NAMES, format_duration
 from engine.present.timeline import timeline
-from engine.review.cohort import PlayerRow, TeamStanding
 from engine.review.records import SessionMetrics
 from engine.review.selection import Filters, Review, load_review
 from engine.store.db import StoreError
@@ -29,6 +23,8 @@ from engine.ui import theme as th
 from engine.ui.chart import draw_timeline
 from engine.ui.datagrid import Page, draw_table, row_height, scroll_surface, scroll_to_row
 from engine.ui.debrief import left_page, right_page
+from engine.ui.learning_view import cohort_learning_page
+from engine.ui.review_rows import board_row, ending_of, honor_row, session_row, when
 from engine.ui.scene import Scene
 from engine.ui.widgets import Ui
 
@@ -36,65 +32,27 @@ if TYPE_CHECKING:
     from engine.ui.app import App
 
 
-TABS = (("list", "会话列表"), ("debrief", "复盘"), ("board", "排行榜"), ("honor", "光荣榜"))
-TAB_KEYS = {"list": pygame.K_1, "debrief": pygame.K_2, "board": pygame.K_3, "honor": pygame.K_4}
+TABS = (
+    ("list", "会话列表"),
+    ("debrief", "复盘"),
+    ("board", "排行榜"),
+    ("honor", "光荣榜"),
+    ("learn", "学习效果"),
+)
+TAB_KEYS = {
+    "list": pygame.K_1,
+    "debrief": pygame.K_2,
+    "board": pygame.K_3,
+    "honor": pygame.K_4,
+    "learn": pygame.K_5,
+}
 LIST_HEADERS = ("开始时间", "队伍", "场景", "状态", "结局", "得分", "用时")
 LIST_WEIGHTS = (12, 14, 20, 8, 18, 7, 8)
 BOARD_HEADERS = ("名次", "队伍", "场次", "完成", "最高分", "平均分", "最快用时", "平均用时", "陷阱/场")
 BOARD_WEIGHTS = (6, 20, 7, 7, 9, 9, 10, 10, 8)
-HONOR_HEADERS = ("名次", "玩家", "积分", "场次", "队伍", "陷阱", "完成任务", "零失误", "称号")
-HONOR_WEIGHTS = (6, 12, 8, 6, 18, 6, 9, 8, 18)
+HONOR_HEADERS = ("名次", "玩家", "得分率", "得分/满分", "积分", "场次", "队伍", "陷阱", "称号")
+HONOR_WEIGHTS = (6, 12, 8, 10, 7, 6, 17, 6, 16)
 SCROLL_KEYS = {pygame.K_PAGEUP: -1, pygame.K_PAGEDOWN: 1}
-
-
-def when(ts: float) -> str:
-    return datetime.fromtimestamp(ts).strftime("%m-%d %H:%M")
-
-
-def ending_of(m: SessionMetrics) -> str:
-    return m.ending_title or NO_ENDING.get(m.status, "未结束")
-
-
-def session_row(m: SessionMetrics) -> tuple[str, ...]:
-    status = STATUS_NAMES.get(m.status, m.status)
-    return (
-        when(m.started_at),
-        m.team,
-        m.scenario_title,
-        status,
-        ending_of(m),
-        str(m.score),
-        format_duration(m.duration),
-    )
-
-
-def board_row(rank: int, r: TeamStanding) -> tuple[str, ...]:
-    best = format_duration(r.best_time) if r.best_time is not None else "—"
-    return (
-        str(rank),
-        r.team,
-        str(r.sessions),
-        str(r.ended),
-        str(r.best_score),
-        f"{r.avg_score:.1f}",
-        best,
-        format_duration(r.avg_time),
-        f"{r.traps_per_session:.1f}",
-    )
-
-
-def honor_row(rank: int, p: PlayerRow) -> tuple[str, ...]:
-    return (
-        str(rank),
-        p.player,
-        str(p.points),
-        str(p.sessions),
-        "、".join(p.teams),
-        str(p.traps),
-        str(p.tasks_done),
-        str(p.perfect),
-        "、".join(p.badges) or "—",
-    )
 
 
 class ReviewScene(Scene):
@@ -226,9 +184,12 @@ class ReviewScene(Scene):
         elif self.tab == "debrief" and k in (pygame.K_LEFT, pygame.K_RIGHT):
             self.on_button("next" if k == pygame.K_RIGHT else "prev")
         elif k in SCROLL_KEYS or k in (pygame.K_UP, pygame.K_DOWN):
-            area = ui.scroll_at(ui.mouse) or {"debrief": "dright", "board": "board", "honor": "honor"}.get(
-                self.tab, "sessions"
-            )
+            area = ui.scroll_at(ui.mouse) or {
+                "debrief": "dright",
+                "board": "board",
+                "honor": "honor",
+                "learn": "learn",
+            }.get(self.tab, "sessions")
             step = SCROLL_KEYS.get(k, 0) * 8 or (1 if k == pygame.K_DOWN else -1)
             ui.scroll_by(area, step * row_height(ui))
         else:
@@ -290,13 +251,18 @@ class ReviewScene(Scene):
             self.draw_debrief(ui, body)
         elif self.tab == "board":
             self.draw_board(ui, body, "board", BOARD_HEADERS, BOARD_WEIGHTS, "还没有队伍完成过会话。")
-        else:
+        elif self.tab == "honor":
             self.draw_board(ui, body, "honor", HONOR_HEADERS, HONOR_WEIGHTS, "还没有玩家获得积分。")
+        elif review is None or not review.sessions:
+            self.empty(ui, body, "还没有会话记录。")
+        else:
+            scroll_surface(ui, "learn", body, self.page("learn", None, None, body.width))
         hints = {
-            "list": "↑/↓ 选择 · 回车或单击 查看复盘 · 1–4 切换 · S 按场景筛选 · Esc 返回标题",
+            "list": "↑/↓ 选择 · 回车或单击 查看复盘 · 1–5 切换 · S 按场景筛选 · Esc 返回标题",
             "debrief": "←/→ 上一场/下一场 · 滚轮或 PgUp/PgDn 滚动 · Esc 返回会话列表",
             "board": "按最高分排名（同分比用时） · 滚轮或 PgUp/PgDn 滚动 · S 按场景筛选 · Esc 返回标题",
-            "honor": "积分 = 各人所扮角色的得分 + 每局结局奖励 · S 按场景筛选 · Esc 返回标题",
+            "honor": "按得分率排名：本人角色得分 ÷ 这些角色的满分，角色任务多少都公平 · S 按场景筛选 · Esc 返回标题",
+            "learn": "课前 / 课后知识检测：各题答对率与下次重点讲 · 滚轮或 PgUp/PgDn 滚动 · S 按场景筛选",
         }
         ui.line(hints[self.tab], (t.px(30), h - t.px(30)), t.small, th.MUTED, w - t.px(60))
 
@@ -385,14 +351,21 @@ class ReviewScene(Scene):
         scroll_surface(ui, "dleft", lower, self.page("left", m, scenario, lower.width))
         scroll_surface(ui, "dright", right, self.page("right", m, scenario, right.width))
 
-    def page(self, part: str, m: SessionMetrics, scenario: Scenario, width: int) -> pygame.Surface:
-        key = (part, m.session_id, width, self.app.text.script, self.app.ui.theme)
+    def page(
+        self, part: str, m: SessionMetrics | None, scenario: Scenario | None, width: int
+    ) -> pygame.Surface:
+        """A debrief's half page (``left``/``right``) or the learning page (``learn``), built once."""
+        key = (part, m.session_id if m else self.scenario, width, self.app.text.script, self.app.ui.theme)
         surf = self._pages.get(key)
         if surf is None:
             if len(self._pages) > 16:
                 self._pages.clear()
             page = Page(self.app.ui, width)
-            if part == "left":
+            if m is None or scenario is None:
+                review = self.review
+                assert review is not None
+                cohort_learning_page(page, review.cohort.learning, len(review.sessions), self.app.ui.theme)
+            elif part == "left":
                 left_page(page, m, self.app.ui.theme)
             else:
                 right_page(page, m, scenario, self.app.ui.theme)

@@ -1,5 +1,8 @@
 """Team set-up: team name, player names, and who plays which role (picked or at random).
 
+Player fields offer the roster's names as you type (:mod:`engine.ui.member_picker`): a player
+picked from the roster earns 积分 under that member; a typed name plays as a guest.
+
 Fewer players than roles is fine: one player may hold several roles. Roles left on "随机"
 are shared out by :func:`engine.session.live.assign_roles` so nobody holds two before all hold one.
 """
@@ -14,6 +17,7 @@ from engine.format.scenario import Scenario
 from engine.session.live import Session, assign_roles
 from engine.store.db import StoreError
 from engine.ui import theme as th
+from engine.ui.member_picker import MemberPicker
 from engine.ui.scene import Scene
 from engine.ui.widgets import TextField, Ui
 
@@ -35,6 +39,7 @@ class SetupScene(Scene):
         self.picks: dict[str, str] = {r: RANDOM for r in scenario.roles}
         self.focus = 0  # 0 = team, 1.. = players
         self.error = ""
+        self.picker = MemberPicker.from_store(app.store)
 
     @property
     def fields(self) -> list[TextField]:
@@ -60,8 +65,11 @@ class SetupScene(Scene):
         ui.label("玩家（一人可担任多个角色；Tab 切换输入框）", (left, y), t.body, th.MUTED)
         y += t.px(32)
         fh = min(t.px(48), (h - y - t.px(120)) // max(1, len(self.players)) - t.px(8))
+        focused: pygame.Rect | None = None
         for i, field in enumerate(self.players):
-            field.draw(ui, pygame.Rect(left, y, colw, fh), self.focus == i + 1)
+            rect = pygame.Rect(left, y, colw, fh)
+            field.draw(ui, rect, self.focus == i + 1)
+            focused = rect if self.focus == i + 1 else focused
             y += fh + t.px(8)
         # roles: click to cycle 随机 -> each player
         rx = left * 2 + colw
@@ -104,8 +112,30 @@ class SetupScene(Scene):
         ui.button("phones", phones, "用手机玩（局域网）", key_hint="F2", keys=(pygame.K_F2,), size=t.h2)
         if self.error:
             ui.label(self.error, (left, by + t.px(12)), t.body, th.RED, width=phones.x - t.pad - left)
+        if focused is not None:
+            self.draw_roster(ui, focused, by)
+
+    def draw_roster(self, ui: Ui, field: pygame.Rect, bottom: int) -> None:
+        """The roster's names for the focused player field, drawn last: on top of the rest."""
+        typed = self.players[self.focus - 1].value
+        others = {f.value.strip() for i, f in enumerate(self.players) if i != self.focus - 1}
+        self.picker.draw(ui, field, typed, others, bottom)
+
+    def fill_member(self, name: str) -> None:
+        """A roster name into the focused player field; on to the next empty one."""
+        self.players[self.focus - 1].value = name
+        self.error = ""
+        empty = [i + 1 for i, f in enumerate(self.players) if not f.value.strip() and i + 1 > self.focus]
+        if empty:
+            self.focus = empty[0]
 
     def on_key(self, event: pygame.event.Event) -> bool:
+        if self.focus:
+            picked = self.picker.on_key(event.key, self.players[self.focus - 1].value)
+            if picked is not None:
+                if picked:
+                    self.fill_member(picked)
+                return True
         if event.key == pygame.K_TAB:
             step = -1 if event.mod & pygame.KMOD_SHIFT else 1
             self.focus = (self.focus + step) % len(self.fields)
@@ -123,7 +153,10 @@ class SetupScene(Scene):
         self.error = ""
 
     def on_button(self, name: str) -> None:
-        if name == "back":
+        member = self.picker.chosen(name)
+        if member is not None:
+            self.fill_member(member)
+        elif name == "back":
             self.app.title()
         elif name.startswith("field:"):
             self.focus = next(i for i, f in enumerate(self.fields) if f.name == name[6:])

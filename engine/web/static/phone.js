@@ -65,10 +65,19 @@ function roleTiles(roles, mine, onPick) {
   return h("div", { class: "tiles" }, tiles);
 }
 
+// The roster's names as suggestions under the name field (a guest types any other name).
+function rosterNames(names) {
+  if (!names || !names.length) return null;
+  return [
+    h("datalist", { id: "roster" }, names.map((n) => h("option", { value: n }))),
+    h("p", { class: "muted", id: "roster-hint" }, "名册成员请从提示中选自己的名字，积分会记在你名下；访客直接填名字即可。"),
+  ];
+}
+
 function renderJoin() {
   if (!peek) return;
   document.getElementById("bar-title").textContent = peek.name + " · " + peek.title;
-  const name = h("input", { type: "text", id: "name", maxlength: 16, autocomplete: "nickname", placeholder: "例如：张三", enterkeyhint: "done" });
+  const name = h("input", { type: "text", id: "name", maxlength: 16, autocomplete: "nickname", placeholder: "例如：张三", enterkeyhint: "done", list: peek.members && peek.members.length ? "roster" : null });
   const prior = document.getElementById("name");
   if (prior) name.value = prior.value;
   const started = peek.phase !== "lobby";
@@ -77,6 +86,7 @@ function renderJoin() {
     h("p", { class: "muted" }, peek.summary),
     h("label", { class: "field", for: "name" }, "你的名字"),
     name,
+    rosterNames(peek.members),
     started
       ? h("p", { class: "state-line" }, "这个队伍的游戏已经开始；你可以加入旁观全队进展。")
       : [h("label", { class: "field" }, "选择角色（可不选，由主持人分配）"),
