@@ -70,7 +70,11 @@ def bind_socket(bind: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(bind: str, port: int, public_host: str | None) -> str:
+def base_url(bind: str, port: int, public_host: str | None, public_url: str | None = None) -> str:
+    """Where phones reach the host: ``public_url`` as given (a reverse proxy's https address),
+    else ``http://`` this machine's LAN address (or ``public_host``) and the port."""
+    if public_url:
+        return public_url.rstrip("/")
     host = public_host or (lan_ip() if bind in ("0.0.0.0", "") else bind)
     return f"http://{host}:{port}"
 
@@ -98,13 +102,19 @@ def _link(hub: Hub, team: Team) -> TeamLink:
     return TeamLink(team.row.id, team.row.name, team.row.code, url, team.phase, qr_matrix(url), players)
 
 
-def make_server(hub: Hub) -> uvicorn.Server:
-    """The uvicorn server for ``hub``, with the guards of :mod:`engine.web.guard` in place."""
+def make_server(hub: Hub, proxies: frozenset[str] = frozenset()) -> uvicorn.Server:
+    """The uvicorn server for ``hub``, with the guards of :mod:`engine.web.guard` in place.
+
+    ``proxies``: the addresses of a reverse proxy in front of the host (``--proxy``). Requests
+    from them are taken to come from the address in their ``X-Forwarded-For`` header, so the
+    limits on guessing and joining still count per phone, and the proxy itself is not capped."""
     raise_fd_limit()
     limit_logging()
     config = uvicorn.Config(
         build_app(hub),
-        http=guarded_protocol(ConnectionGuard()),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=sorted(proxies) or None,
+        http=guarded_protocol(ConnectionGuard(proxies=proxies)),
         ws="websockets-sansio",
         ws_max_size=MAX_FRAME * 2,
         ws_per_message_deflate=False,
@@ -248,9 +258,10 @@ def serve(
     hub: Hub,
     sock: socket.socket,
     on_ready: Callable[[], None] | None = None,
+    proxies: frozenset[str] = frozenset(),
 ) -> None:
     """Serve in the foreground until Ctrl+C (the CLI)."""
-    server = make_server(hub)
+    server = make_server(hub, proxies)
 
     async def main() -> None:
         async with serving(hub):
