@@ -48,7 +48,7 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class _Session:
+class _Incoming:
     row: SessionRow
     players: dict[str, str]
     scenario: tuple[Any, ...]
@@ -74,7 +74,7 @@ def import_store(source: Path, target: Store) -> ImportResult:
     return result
 
 
-def _read_source(source: Path, tmp: Path) -> list[_Session]:
+def _read_source(source: Path, tmp: Path) -> list[_Incoming]:
     store = Store(source, readonly=True, upgrade=False)
     try:
         if store.version < SCHEMA_VERSION:
@@ -86,7 +86,7 @@ def _read_source(source: Path, tmp: Path) -> list[_Session]:
         roster = {m.id: m for m in store.members()}
         links = store.member_links()
         return [
-            _Session(
+            _Incoming(
                 row,
                 store.players(row.id),
                 store.scenario_row(row.scenario_hash),
@@ -99,7 +99,7 @@ def _read_source(source: Path, tmp: Path) -> list[_Session]:
         store.close()
 
 
-def _merge(sql: Sql, target: Store, session: _Session, result: ImportResult) -> None:
+def _merge(sql: Sql, target: Store, session: _Incoming, result: ImportResult) -> None:
     row = session.row
     found = sql.execute("SELECT number, scenario_hash FROM sessions WHERE id = ?", (row.id,)).fetchone()
     if found is None:
