@@ -149,3 +149,36 @@ def test_the_roster_command_on_postgres(postgres_url: str, tmp_path: Path) -> No
     assert "新增 2 人" in out.stdout
     listed = cli("roster", "list", "--db", postgres_url)
     assert listed.returncode == 0 and "张三" in listed.stdout and "李四" in listed.stdout
+
+
+def test_the_game_window_on_postgres(postgres_url: str) -> None:
+    """The pygame game on a server store: a team set up and playing, then resumed from the title."""
+    import pygame
+    from test_ui_game import TUTORIAL, choice_number, set_up_team
+    from ui_driver import click, frame
+
+    from engine.session.clock import ManualClock
+    from engine.ui.app import App, Settings
+    from engine.ui.scenes.play import PlayScene
+
+    clock = ManualClock(1_700_000_000)
+    store = Store(postgres_url)
+    first = App(store, Settings(scenarios=[TUTORIAL]), clock)
+    scene = set_up_team(first)
+    sid = scene.session.id
+    panel = next(i for i, v in enumerate(scene.team.roles) if v.status == "active")
+    click(first, f"choice:{panel}:{choice_number(scene, panel, None)}")
+    stored = len(store.events(sid))
+    first.close()
+    store.close()
+    store = Store(postgres_url)
+    second = App(store, Settings(scenarios=[TUTORIAL]), ManualClock(clock.now() + 60))
+    try:
+        frame(second)
+        if os.environ.get("QJ_SHOTS"):
+            pygame.image.save(second.screen, str(Path(os.environ["QJ_SHOTS"]) / "title-postgres.png"))
+        click(second, f"resume:{sid}")
+        assert isinstance(second.scene, PlayScene) and len(second.scene.session.events) == stored + 1
+    finally:
+        second.close()
+        store.close()
