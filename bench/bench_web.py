@@ -161,7 +161,14 @@ async def organizer(
         ids = {t["code"]: t["id"] for t in dash["teams"]}
         for code, events in joined.items():
             await asyncio.gather(*(e.wait() for e in events))
-            await ws.send(json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"}))
+            while True:  # the host answers each start; a dashboard too quick is told to slow down
+                await ws.send(json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"}))
+                reply = await recv(ws)
+                while reply["t"] not in ("ack", "error"):
+                    reply = await recv(ws)
+                if reply.get("code") != "slow_down":
+                    break
+                await asyncio.sleep(0.2)
 
 
 def address(n: int) -> str:

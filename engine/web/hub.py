@@ -53,7 +53,10 @@ from engine.web.roster import (
 
 __all__ = ["Client", "Hub", "Listener", "Pending", "Seat", "Team", "TooManyTries"]
 
-MAX_TEAMS = 60
+# open teams per host: one projector's dashboard in a room; a server store shared by several host
+# processes serves many venues at once (their dashboards show every team)
+MAX_TEAMS = 100
+MAX_TEAMS_SERVER = 300
 CONFLICT_RETRIES = 3  # another host advanced the team: catch up and decide again, this often
 
 
@@ -132,8 +135,9 @@ class Hub:
         self.by_code[team.row.code] = team
 
     def new_team(self, name: str = "", scenario_path: str | None = None) -> Team:
-        if len(self.teams) >= MAX_TEAMS:
-            raise RuleViolation(f"最多同时 {MAX_TEAMS} 支队伍；请先移除已结束的队伍")
+        limit = self.max_teams
+        if len(self.teams) >= limit:
+            raise RuleViolation(f"最多同时 {limit} 支队伍；请先移除已结束的队伍")
         path = str(scenario_path or self.scenario_path)
         scenario = self._scenario(path)
         name = m.clean_name(name) if name.strip() else self._next_name()
@@ -153,6 +157,10 @@ class Hub:
         while f"第{n}队" in names:
             n += 1
         return f"第{n}队"
+
+    @property
+    def max_teams(self) -> int:
+        return MAX_TEAMS_SERVER if self.store.server else MAX_TEAMS
 
     def join_url(self, team: Team) -> str:
         return f"{self.base_url}/j/{team.row.code}"

@@ -52,13 +52,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 @run
 def main(args: argparse.Namespace) -> int:
-    from engine.web.hub import Hub
+    from engine.web.hub import MAX_TEAMS, MAX_TEAMS_SERVER, Hub
     from engine.web.runner import base_url, bind_socket, serve
 
     if not 0 <= args.port <= 65535:
         raise CommandError("--port 应在 0 到 65535 之间")
-    if not 0 <= args.teams <= 60:
-        raise CommandError("--teams 应在 0 到 60 之间")
+    if not 0 <= args.teams <= MAX_TEAMS_SERVER:
+        raise CommandError(f"--teams 应在 0 到 {MAX_TEAMS} 之间（PostgreSQL 数据库：到 {MAX_TEAMS_SERVER}）")
     scenario_path = str(find_scenario(args.scenario))
     open_scenario(scenario_path)  # report scenario errors before anything listens
     try:
@@ -70,6 +70,9 @@ def main(args: argparse.Namespace) -> int:
     url = base_url(args.bind, sock.getsockname()[1], args.public_host, args.public_url)
     proxies = frozenset(a.strip() for a in args.proxy.split(",") if a.strip())
     store = open_store(args)
+    if args.teams > MAX_TEAMS and not store.server:
+        store.close()
+        raise CommandError(f"--teams 应在 0 到 {MAX_TEAMS} 之间（PostgreSQL 数据库：到 {MAX_TEAMS_SERVER}）")
     try:
         hub = Hub(store, url, scenario_path)
     except StoreError as exc:
