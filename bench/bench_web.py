@@ -162,7 +162,9 @@ async def organizer(
         for code, events in joined.items():
             await asyncio.gather(*(e.wait() for e in events))
             while True:  # the host answers each start; a dashboard too quick is told to slow down
-                await ws.send(json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"}))
+                await ws.send(
+                    json.dumps({"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}"})
+                )
                 reply = await recv(ws)
                 while reply["t"] not in ("ack", "error"):
                     reply = await recv(ws)

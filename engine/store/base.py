@@ -375,12 +375,15 @@ class Store(LogReads, MemberTables):
         rows = self._read(f"{_SESSION_ROWS}{where} ORDER BY s.started_at DESC, s.number DESC", args)
         return [SessionRow(*row) for row in rows]
 
+    def has_session(self, session_id: str) -> bool:
+        return bool(self._read("SELECT 1 FROM sessions WHERE id = ?", (session_id,)))
+
     def session(self, session_id: str) -> SessionRow:
         """A session by id or unique id prefix."""
+        rows = self._read(f"{_SESSION_ROWS} WHERE s.id = ?", (session_id,))
+        if rows:  # one row, not the whole list (a host attaches sessions by their full id)
+            return SessionRow(*rows[0])
         matches = [s for s in self.sessions() if s.id.startswith(session_id)] if session_id else []
-        exact = [s for s in matches if s.id == session_id]
-        if exact:
-            return exact[0]
         if len(matches) == 1:
             return matches[0]
         if not matches:

@@ -89,7 +89,8 @@ class Peers:
             self.hub.broadcast(team)
 
     def reload_team(self, team_id: str) -> Team | None:
-        """The team as stored now: added, its session attached, or removed from this host."""
+        """The team as stored now: added, its session attached, or removed from this host. Only
+        what changed is sent out (a whole dashboard per notice would cost every team's summary)."""
         hub = self.hub
         found = hub.tables.team(team_id)
         team = hub.teams.get(team_id)
@@ -99,14 +100,15 @@ class Peers:
             return None
         row = found[0]
         if team is None:
-            team = hub.team_of(row, {s.id for s in hub.store.sessions()}, resumed=False)
+            stored = {row.session_id} if row.session_id and hub.store.has_session(row.session_id) else set()
+            team = hub.team_of(row, stored, resumed=False)
             hub._add(team)
+            hub._dash_all()
         elif team.session is None and row.session_id:
             team.row.session_id = row.session_id
-            if row.session_id in {s.id for s in hub.store.sessions()}:
+            if hub.store.has_session(row.session_id):
                 hub.attach_session(team, resumed=False)
                 hub.broadcast(team)
-        hub._dash_all()
         return team
 
     def reload_seats(self, team: Team) -> None:
