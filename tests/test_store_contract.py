@@ -137,6 +137,15 @@ def test_a_group_commit_keeps_the_others_when_one_conflicts(backend: str, tutori
     for s, p in ((sessions[0], proposals[0]), (sessions[2], proposals[2])):
         s.accept(p)
         assert store.events(s.id) == s.events
+    clock.advance(3)  # the next steps of all three: one transaction, all stored
+    proposals = [s.propose(_first_move(s)) for s in sessions]
+    rows = [
+        store.step_row(s.id, p.first_seq, p.events, p.state) for s, p in zip(sessions, proposals, strict=True)
+    ]
+    assert writer.write_steps(rows) == [None, None, None]
+    for s, p in zip(sessions, proposals, strict=True):
+        s.accept(p)
+        assert store.events(s.id) == s.events
     writer.close()
     store.close()
 

@@ -318,6 +318,21 @@ class Store(LogReads, MemberTables):
         row's outcome, in order: None once committed, StoreConflict where another writer stored
         that (session, seq) first (the others still commit), or the StoreError that kept the
         whole transaction from committing."""
+        if len(rows) == 1:  # alone: one INSERT, its own transaction (as append)
+            try:
+                with self._writing():
+                    self.sql.execute(INSERT_STEP, rows[0])
+            except StoreError as exc:
+                return [exc]
+            return [None]
+        try:  # together: one statement for all; a conflict (rare) sends them through savepoints
+            with self._writing(), self._transaction(serial=False) as sql:
+                sql.executemany(INSERT_STEP, rows)
+            return [None] * len(rows)
+        except StoreConflict:
+            pass
+        except StoreError as exc:
+            return [exc] * len(rows)
         outcomes: list[StoreError | None] = []
         try:
             with self._writing(), self._transaction(serial=False) as sql:
