@@ -27,6 +27,7 @@ from engine.session.clock import ManualClock
 from engine.session.live import Session
 from engine.store import migrations
 from engine.store.base import SCHEMA_VERSION
+from engine.store.batch import write_steps
 from engine.store.db import Store, StoreConflict, StoreError
 from engine.store.hosting import HostSeat, HostTables, HostTeam
 from engine.store.members import NewMember
@@ -132,7 +133,7 @@ def test_a_group_commit_keeps_the_others_when_one_conflicts(backend: str, tutori
     ]
     sessions[1].act(_first_move(sessions[1]))  # someone else stores the middle team's step first
     writer = store.open_writer()
-    outcomes = writer.write_steps(rows)
+    outcomes = write_steps(writer, rows)
     assert outcomes[0] is None and outcomes[2] is None and isinstance(outcomes[1], StoreConflict)
     for s, p in ((sessions[0], proposals[0]), (sessions[2], proposals[2])):
         s.accept(p)
@@ -142,7 +143,7 @@ def test_a_group_commit_keeps_the_others_when_one_conflicts(backend: str, tutori
     rows = [
         store.step_row(s.id, p.first_seq, p.events, p.state) for s, p in zip(sessions, proposals, strict=True)
     ]
-    assert writer.write_steps(rows) == [None, None, None]
+    assert write_steps(writer, rows) == [None, None, None]
     for s, p in zip(sessions, proposals, strict=True):
         s.accept(p)
         assert store.events(s.id) == s.events

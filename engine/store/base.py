@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from engine.rules.state import Event, State
-from engine.store.errors import SessionIdTaken, StoreConflict, StoreError
+from engine.store.errors import CONFLICT, SessionIdTaken, StoreConflict, StoreError
 from engine.store.members import MemberTables
 from engine.store.queries import LogReads
 from engine.store.sql import Sql
@@ -212,7 +212,7 @@ class Store(LogReads, MemberTables):
             yield
         except self._errors() as exc:
             if self._is_conflict(exc):
-                raise StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作") from None
+                raise StoreConflict(CONFLICT) from None
             raise StoreError(self._explain(exc)) from None
 
     def _write(self, fn: Callable[[Sql], None]) -> None:
@@ -312,47 +312,6 @@ class Store(LogReads, MemberTables):
         row = self.step_row(session_id, first_seq, events, state)
         with self._writing():
             self.sql.execute(INSERT_STEP, row)
-
-    def write_steps(self, rows: list[tuple[Any, ...]]) -> list[StoreError | None]:
-        """Several sessions' steps in one transaction (a group commit: one flush for all). Each
-        row's outcome, in order: None once committed, StoreConflict where another writer stored
-        that (session, seq) first (the others still commit), or the StoreError that kept the
-        whole transaction from committing."""
-        if len(rows) == 1:  # alone: one INSERT, its own transaction (as append)
-            try:
-                with self._writing():
-                    self.sql.execute(INSERT_STEP, rows[0])
-            except StoreError as exc:
-                return [exc]
-            return [None]
-        try:  # together: one statement for all; a conflict (rare) sends them through savepoints
-            with self._writing(), self._transaction(serial=False) as sql:
-                sql.executemany(INSERT_STEP, rows)
-            return [None] * len(rows)
-        except StoreConflict:
-            pass
-        except StoreError as exc:
-            return [exc] * len(rows)
-        outcomes: list[StoreError | None] = []
-        try:
-            with self._writing(), self._transaction(serial=False) as sql:
-                for row in rows:
-                    sql.execute("SAVEPOINT step")
-                    try:
-                        sql.execute(INSERT_STEP, row)
-                    except self._errors() as exc:
-                        if not self._is_conflict(exc):
-                            raise
-                        sql.execute("ROLLBACK TO SAVEPOINT step")
-                        outcomes.append(
-                            StoreConflict("另一个窗口或进程已经推进了这个会话；请重新载入后再操作")
-                        )
-                    else:
-                        outcomes.append(None)
-                    sql.execute("RELEASE SAVEPOINT step")
-        except StoreError as exc:
-            return [exc] * len(rows)
-        return outcomes
 
     def step_row(self, session_id: str, first_seq: int, events: list[Event], state: State) -> tuple[Any, ...]:
         """The row :meth:`append` would write (a group commit writes several at once)."""

@@ -17,7 +17,8 @@ from concurrent.futures import Future
 from typing import Any
 
 from engine.store.base import Store
-from engine.store.errors import StoreError
+from engine.store.errors import CONFLICT, StoreConflict, StoreError
+from engine.store.steps import INSERT_STEP
 
 MAX_BATCH = 256  # steps per transaction: bounds one commit's time when a burst arrives
 
@@ -75,7 +76,7 @@ class GroupCommitter:
                 if not batch:
                     return  # closed and drained
                 try:
-                    outcomes = writer.write_steps([row for row, _ in batch])
+                    outcomes = write_steps(writer, [row for row, _ in batch])
                 except BaseException as exc:  # never leave a step unanswered, whatever went wrong
                     failed = StoreError(f"保存失败（{exc}）；这一步没有保存，请重试")
                     outcomes = [failed] * len(batch)
@@ -88,3 +89,43 @@ class GroupCommitter:
                         done.set_exception(outcome)
         finally:
             writer.close()
+
+
+def write_steps(store: Store, rows: list[tuple[Any, ...]]) -> list[StoreError | None]:
+    """Several sessions' steps in one transaction (a group commit: one flush for all). Each
+    row's outcome, in order: None once committed, StoreConflict where another writer stored
+    that (session, seq) first (the others still commit), or the StoreError that kept the
+    whole transaction from committing."""
+    if len(rows) == 1:  # alone: one INSERT, its own transaction (as append)
+        try:
+            with store._writing():
+                store.sql.execute(INSERT_STEP, rows[0])
+        except StoreError as exc:
+            return [exc]
+        return [None]
+    try:  # together: one statement for all; a conflict (rare) sends them through savepoints
+        with store._writing(), store._transaction(serial=False) as sql:
+            sql.executemany(INSERT_STEP, rows)
+        return [None] * len(rows)
+    except StoreConflict:
+        pass
+    except StoreError as exc:
+        return [exc] * len(rows)
+    outcomes: list[StoreError | None] = []
+    try:
+        with store._writing(), store._transaction(serial=False) as sql:
+            for row in rows:
+                sql.execute("SAVEPOINT step")
+                try:
+                    sql.execute(INSERT_STEP, row)
+                except store._errors() as exc:
+                    if not store._is_conflict(exc):
+                        raise
+                    sql.execute("ROLLBACK TO SAVEPOINT step")
+                    outcomes.append(StoreConflict(CONFLICT))
+                else:
+                    outcomes.append(None)
+                sql.execute("RELEASE SAVEPOINT step")
+    except StoreError as exc:
+        return [exc] * len(rows)
+    return outcomes
