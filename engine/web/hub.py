@@ -5,13 +5,16 @@ The server hands each decoded message to :meth:`Hub.handle` together with the co
 pushed through each client's :class:`Listener` (the server's per-connection outbox).
 
 One hub owns one :class:`~engine.store.db.Store` and is used from one thread (the server's event
-loop). ``handle`` never awaits, so each action is decided, committed and broadcast before the
-next message is looked at: actions are serialised by construction, the store sees one writer,
-and every phone sees the team's changes in commit order.
+loop); ``handle`` never awaits. Without a group committer (tests, embedding) each action is
+decided, committed and broadcast inside ``handle``. The server sets :attr:`Hub.committer`: then a
+game action comes back as :class:`Pending` and :meth:`Hub.complete` stores it with other teams'
+steps in one commit, one action per team at a time, and only then shows it, so every phone sees
+its team's changes in commit order and never a step that is not stored. Other host processes on
+the same server store reach the hub through :mod:`engine.web.peers`.
 
 Game rules stay in :mod:`engine.rules.step`: the hub only checks *who* may ask (the phone's token
-holds the role; the organizer's secret for controls) and passes actions to
-:meth:`Session.act`, which stores first.
+holds the role; the organizer's secret for controls) and passes actions to the session, which
+stores first.
 """
 
 from __future__ import annotations
