@@ -32,6 +32,25 @@ TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 ROLES = ("lida", "wanghuiwu", "lihanjun")
 WAIT = 15.0
 AIDS = itertools.count(1)  # action ids, unique across phones and processes
+OPEN: list[Phone] = []  # every phone's connection, closed when its test's scenario ends
+
+
+async def close_all() -> None:
+    """Close every phone's WebSocket (a socket left to the garbage collector warns in a later test)."""
+    while OPEN:
+        await OPEN.pop().ws.close()
+
+
+def run(scenario: Any) -> Any:
+    """Run a test's scenario, then close its phones whatever happened."""
+
+    async def whole() -> Any:
+        try:
+            return await scenario()
+        finally:
+            await close_all()
+
+    return asyncio.run(whole())
 
 
 class Host:
@@ -84,7 +103,9 @@ class Phone:
     async def open(cls, url: str) -> Phone:
         from websockets.asyncio.client import connect
 
-        return cls(await connect(url))
+        phone = cls(await connect(url))
+        OPEN.append(phone)
+        return phone
 
     async def send(self, **msg: Any) -> None:
         await self.ws.send(json.dumps(msg))
@@ -166,7 +187,7 @@ def test_a_choice_on_one_postgres_host_process_shows_on_the_other(postgres_url: 
             seen = await wang.until(lambda f: f["t"] == "view" and f["seq"] >= ack["seq"])  # ... shows on B
             return int(ack["seq"]), seen
 
-        seq, seen = asyncio.run(scenario())
+        seq, seen = run(scenario)
         assert seen["seq"] == seq
         assert any("张三" in line or "李达" in line for line in seen["play"]["team"]["recent"])
     finally:
@@ -211,7 +232,7 @@ def test_a_killed_postgres_host_process_loses_nothing_and_its_phones_go_on_at_th
             assert all(p.view["phase"] == "over" for team in phones.values() for p in team)
             return acked
 
-        acked = asyncio.run(scenario())
+        acked = run(scenario)
         store = Store(postgres_url)
         tables = HostTables(store)
         for team in tables.teams():
