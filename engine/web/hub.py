@@ -281,8 +281,9 @@ class Hub:
                 continue
             except StoreError as exc:
                 return error("store", f"保存失败：{exc}", aid or "-")
-            events = session.accept(proposal)
-            self._extend_notes(team, events)
+            if session.state.seq + 1 == proposal.first_seq:
+                self._extend_notes(team, session.accept(proposal))
+            # else a catch-up meanwhile already read this very step (its key is unique: it is ours)
             if team.stale:  # other hosts' steps that arrived while this one was being stored
                 self.peers.catch_up(team, now=True)
             self.broadcast(team)
