@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import random
 import re
 import socket
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,11 +161,18 @@ async def organizer(
         ids = {t["code"]: t["id"] for t in dash["teams"]}
         for code, events in joined.items():
             await asyncio.gather(*(e.wait() for e in events))
-            await ws.send(
-                json.dumps(
-                    {"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}", "quiz": "skip"}
+            while True:  # the host answers each start; a dashboard too quick is told to slow down
+                await ws.send(
+                    json.dumps(
+                        {"t": "org", "op": "start", "team": ids[code], "aid": f"start-{code}", "quiz": "skip"}
+                    )
                 )
-            )
+                reply = await recv(ws)
+                while reply["t"] not in ("ack", "error"):
+                    reply = await recv(ws)
+                if reply.get("code") != "slow_down":
+                    break
+                await asyncio.sleep(0.2)
 
 
 def address(n: int) -> str:
@@ -180,10 +189,10 @@ def _limit_fds() -> None:
 
 
 def start_host(
-    db: Path, teams: int, errors: Any, limited: bool = False
+    db: str, teams: int, errors: Any, limited: bool = False
 ) -> tuple[subprocess.Popen[str], str, str, list[str]]:
     cmd = [sys.executable, "-u", str(ROOT / "play.py"), "host", "--bind", "127.0.0.1", "--port", "0"]
-    cmd += ["--db", str(db), "--teams", str(teams), "--scenario", str(TUTORIAL)]
+    cmd += ["--db", db, "--teams", str(teams), "--scenario", str(TUTORIAL)]
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
@@ -210,8 +219,10 @@ def start_host(
     raise RuntimeError("host did not start")
 
 
-async def drive(base: str, secret: str, codes: list[str], phones_per_team: int) -> list[Phone]:
-    url = base.replace("http://", "ws://") + "/ws"
+async def drive(bases: list[str], secret: str, codes: list[str], phones_per_team: int) -> list[Phone]:
+    """Play every team; phone ``n`` talks to host process ``n % len(bases)`` (with two processes,
+    every team has phones on both: each choice must reach the other process's phones)."""
+    urls = [base.replace("http://", "ws://") + "/ws" for base in bases]
     scenario = load_scenario(TUTORIAL)
     rng = random.Random(7)
     teams: dict[str, list[Phone]] = {}
@@ -225,13 +236,14 @@ async def drive(base: str, secret: str, codes: list[str], phones_per_team: int) 
             for i in range(phones_per_team)
         ]
         joined[code] = [asyncio.Event() for _ in teams[code]]
-        for phone, event in zip(teams[code], joined[code], strict=True):
+        for i, (phone, event) in enumerate(zip(teams[code], joined[code], strict=True)):
+            url = urls[(t * phones_per_team + i) % len(urls)]
             tasks.append(play_phone(url, phone, scenario, event, random.Random(rng.random())))
-    await asyncio.wait_for(asyncio.gather(organizer(url, secret, teams, joined), *tasks), TIME_LIMIT)
+    await asyncio.wait_for(asyncio.gather(organizer(urls[0], secret, teams, joined), *tasks), TIME_LIMIT)
     return [p for team in teams.values() for p in team]
 
 
-def check(db: Path, phones: list[Phone]) -> dict[str, int]:
+def check(db: str, phones: list[Phone]) -> dict[str, int]:
     store = Store(db)
     try:
         lost = duplicated = 0
@@ -292,12 +304,22 @@ def flood_sockets(port: int, stop: Any, opened: Any) -> None:
         s.close()
 
 
-def _load(teams: int, phones_per_team: int, flood: bool) -> tuple[dict[str, float | str], int, int]:
+def _load(
+    teams: int, phones_per_team: int, flood: bool = False, db: str = "", hosts: int = 1
+) -> tuple[dict[str, float | str], int, int]:
+    """One load: ``hosts`` host processes on the store ``db`` (a new SQLite file when empty)."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
+        db = db or str(Path(tmp) / "bench.db")
         log = Path(tmp) / "host.log"
+        procs = []
         with log.open("w") as errors:
             proc, base, secret, codes = start_host(db, teams, errors, limited=flood)
+            procs.append(proc)
+            bases = [base]
+            for _ in range(hosts - 1):  # the others find the first one's teams in the store
+                other, other_base, _, _ = start_host(db, 0, errors)
+                procs.append(other)
+                bases.append(other_base)
         stop, opened = multiprocessing.Event(), multiprocessing.Value("i", 0)
         port = int(base.rsplit(":", 1)[1])
         flooder = multiprocessing.Process(target=flood_sockets, args=(port, stop, opened)) if flood else None
@@ -306,16 +328,17 @@ def _load(teams: int, phones_per_team: int, flood: bool) -> tuple[dict[str, floa
                 flooder.start()
                 time.sleep(1.0)  # the flood is on before the first phone arrives
             t0 = time.perf_counter()
-            phones = asyncio.run(drive(base, secret, codes, phones_per_team))
+            phones = asyncio.run(drive(bases, secret, codes, phones_per_team))
             wall = time.perf_counter() - t0
         finally:
             if flooder is not None:
                 stop.set()
                 flooder.join(timeout=10)
-            proc.terminate()
-            proc.wait(timeout=10)
-            if proc.stdout is not None:
-                proc.stdout.close()
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=10)
+                if proc.stdout is not None:
+                    proc.stdout.close()
         result = check(db, phones)
         log_bytes = log.stat().st_size
     rtts = sorted(r * 1000 for p in phones for r in p.rtts)
@@ -335,28 +358,118 @@ def _load(teams: int, phones_per_team: int, flood: bool) -> tuple[dict[str, floa
     return figures, opened.value, log_bytes
 
 
-def run(quick: bool) -> dict[str, float | str]:
+def busy_machine(workers: int, stop: Any) -> list[multiprocessing.Process]:
+    """Keep the machine busy as other jobs do (test suites, installs, builds): ``workers``
+    processes each writing a file and flushing it to disk in a loop (the disk the host's commits
+    share), with some CPU work in between."""
+    procs = [multiprocessing.Process(target=_busy, args=(stop,), daemon=True) for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    return procs
+
+
+def _busy(stop: Any) -> None:
+    block = os.urandom(256 * 1024)
+    with tempfile.TemporaryFile() as f:
+        while not stop.is_set():
+            f.seek(0)
+            f.write(block)
+            f.flush()
+            os.fsync(f.fileno())
+            sum(i * i for i in range(20_000))  # ~1 ms of CPU
+
+
+def postgres_store() -> tuple[str, Callable[[], None]]:
+    """A fresh schema on ``QINGJING_TEST_POSTGRES``, or on a throwaway durable cluster (server
+    defaults: fsync on), and how to drop it; ``("", ...)`` without PostgreSQL."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import psycopg  # noqa: F401
+        from pg_cluster import ENV, Cluster, fresh_schema, server_programs
+    except ImportError:
+        return "", lambda: None
+    cluster = None
+    base = os.environ.get(ENV, "")
+    if not base:
+        if server_programs() is None:
+            return "", lambda: None
+        cluster = Cluster(durable=True)
+        base = cluster.url
+    schema = fresh_schema(base)
+    url = schema.__enter__()
+
+    def done() -> None:
+        schema.__exit__(None, None, None)
+        if cluster is not None:
+            cluster.stop()
+
+    return url, done
+
+
+def run(quick: bool, busy: int = 0, servers: bool = True) -> dict[str, float | str]:
     teams = 4 if quick else 30
     phones_per_team = 4
-    plain, _, _ = _load(teams, phones_per_team, flood=False)
-    flooded, opened, log_bytes = _load(teams, phones_per_team, flood=True)
-    return {
-        "web_teams": float(teams),
-        "web_phones": float(teams * phones_per_team),
-        **plain,
-        **{f"{name}_flood": value for name, value in flooded.items()},
-        "web_flood_sockets_opened": float(opened),
-        "web_flood_host_log_bytes": float(log_bytes),
+    stop = multiprocessing.Event()
+    burners = busy_machine(busy, stop)
+    try:
+        plain, _, _ = _load(teams, phones_per_team)
+        flooded, opened, log_bytes = _load(teams, phones_per_team, flood=True)
+        out: dict[str, float | str] = {
+            "web_teams": float(teams),
+            "web_phones": float(teams * phones_per_team),
+            "web_busy_workers": float(busy),
+            **plain,
+            **{f"{name}_flood": value for name, value in flooded.items()},
+            "web_flood_sockets_opened": float(opened),
+            "web_flood_host_log_bytes": float(log_bytes),
+        }
+        if servers:
+            out.update(side_by_side(10 if quick else 100, phones_per_team))
+        return out
+    finally:
+        stop.set()
+        for proc in burners:
+            proc.join(timeout=10)
+
+
+def side_by_side(teams: int, phones_per_team: int) -> dict[str, float | str]:
+    """The same load on one host process on SQLite and on two host processes sharing PostgreSQL
+    (each team's phones spread over both), in the same run."""
+    out: dict[str, float | str] = {
+        "multi_teams": float(teams),
+        "multi_phones": float(teams * phones_per_team),
     }
+    sqlite, _, _ = _load(teams, phones_per_team)
+    out.update({f"sqlite_1host_{k.removeprefix('web_')}": v for k, v in sqlite.items()})
+    url, done = postgres_store()
+    if not url:
+        out["postgres_2hosts"] = (
+            "n/a (no PostgreSQL: set QINGJING_TEST_POSTGRES or apt-get install postgresql)"
+        )
+        return out
+    try:
+        pg, _, _ = _load(teams, phones_per_team, db=url, hosts=2)
+    finally:
+        done()
+    out.update({f"postgres_2hosts_{k.removeprefix('web_')}": v for k, v in pg.items()})
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="4 teams instead of 30")
+    parser.add_argument("--quick", action="store_true", help="4 teams instead of 30 (10 instead of 100)")
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N processes writing and flushing files meanwhile (a busy machine)",
+    )
+    parser.add_argument("--no-servers", action="store_true", help="skip the 100-team SQLite/PostgreSQL runs")
     args = parser.parse_args()
-    for name, value in run(args.quick).items():
+    for name, value in run(args.quick, args.busy, not args.no_servers).items():
         print(f"{name}: {value}")
 
 

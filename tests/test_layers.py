@@ -192,6 +192,8 @@ def test_only_the_store_speaks_sql() -> None:
                 if isinstance(node, ast.ImportFrom)
                 else []
             )
-            if rel.parts[0] != "store" and any(n.split(".")[0] in ("sqlite3", "sqlite_utils") for n in names):
+            if rel.parts[0] != "store" and any(
+                n.split(".")[0] in ("sqlite3", "sqlite_utils", "psycopg") for n in names
+            ):
                 speaking.add(str(rel))
     assert not speaking, sorted(speaking)

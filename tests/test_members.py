@@ -106,7 +106,7 @@ def test_a_v3_store_migrates_to_the_roster(tmp_path: Path) -> None:
 def test_an_old_program_refuses_the_new_file_rather_than_losing_the_roster(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from engine.store import db as store_mod
+    from engine.store import base as store_mod
     from engine.store.errors import StoreError
 
     Store(tmp_path / "new.db").close()

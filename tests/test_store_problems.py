@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import engine.store.base as store_base
 import engine.store.db as store_mod
 from engine.format.scenario import Scenario
 from engine.rules.state import fold
@@ -348,7 +349,7 @@ def test_migration_to_a_new_version_keeps_the_data(
         database.execute("ALTER TABLE sessions ADD COLUMN note TEXT")
         database.execute("UPDATE sessions SET note = 'migrated'")
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", nxt)
+    monkeypatch.setattr(store_base, "SCHEMA_VERSION", nxt)
     monkeypatch.setitem(store_mod.MIGRATIONS, nxt, to_next)
     new = Store(db)
     assert new.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(nxt),)
@@ -435,7 +436,7 @@ def test_a_failing_migration_leaves_the_store_as_it_was(
         database.execute("THIS IS NOT SQL")
 
     current = store_mod.SCHEMA_VERSION
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(store_base, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(store_mod.MIGRATIONS, current + 1, broken)
     with pytest.raises(StoreError):
         Store(db)

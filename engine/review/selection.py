@@ -124,7 +124,7 @@ def load_review(store: Store, filters: Filters | None = None, now: float | None 
         sessions,
         scenarios,
         cohort_metrics(sessions, scenarios),
-        str(store.path),
+        store.label,
         notes,
     )
 

@@ -75,6 +75,15 @@ def assign_roles(
     return {r: chosen[r] for r in scenario.roles}
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """An action decided but not yet stored: its events from ``first_seq`` and the state after."""
+
+    first_seq: int
+    events: list[Event]
+    state: State
+
+
 @dataclass
 class Session:
     scenario: Scenario
@@ -171,6 +180,32 @@ class Session:
             raise
         self.events.extend(events)
         return events
+
+    def propose(self, action: Action) -> Proposal:
+        r"""Decide an action without changing this session: the caller stores the proposal's
+        step (:meth:`Store.step_row`, perhaps in a group commit with other teams' steps) and
+        then :meth:`accept`\s it, so nothing is shown before it is stored. Raises RuleViolation."""
+        first_seq = self.state.seq + 1
+        events, state = step(self.scenario, self.state, action, self.clock.now())
+        return Proposal(first_seq, events, state)
+
+    def accept(self, proposal: Proposal) -> list[Event]:
+        """Take a stored proposal as the session's new state."""
+        if proposal.first_seq != self.state.seq + 1:
+            raise StoreError("会话已被另一处推进；请重新载入后再操作")
+        if proposal.events:
+            self.state = proposal.state
+            self.events.extend(proposal.events)
+        return proposal.events
+
+    def catch_up(self) -> list[Event]:
+        """The events another process stored for this session since ours (several hosts on one
+        server store): read, folded into the state, and returned."""
+        new = self.store.events_after(self.id, self.state.seq)
+        if new:
+            fold(new, self.state)
+            self.events.extend(new)
+        return new
 
     def mark_resumed(self) -> None:
         if not self.state.over:

@@ -16,5 +16,8 @@ class StoreConflict(StoreError):
     """Events for this session were appended by someone else; reload and try again."""
 
 
+CONFLICT = "另一个窗口或进程已经推进了这个会话；请重新载入后再操作"
+
+
 class SessionIdTaken(StoreError):
     """A session with this id already exists; the caller picks another id."""

@@ -12,11 +12,11 @@ stores them, with bound parameters: no text from a phone is ever spliced into SQ
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.store.db import Store
+from engine.store.base import Store
+from engine.store.sql import Sql
 
 SECRET_KEY = "host_secret"
 
@@ -53,8 +53,11 @@ class HostTables:
             return str(rows[0][0])
         value = make()
 
-        def write(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (SECRET_KEY, value))
+        def write(sql: Sql) -> None:
+            sql.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (SECRET_KEY, value),
+            )
 
         self.store._write(write)
         return str(self.store._read("SELECT value FROM meta WHERE key = ?", (SECRET_KEY,))[0][0])
@@ -85,8 +88,44 @@ class HostTables:
             (team.id, team.name, team.code, team.scenario_path, team.session_id, team.created_at),
         )
 
-    def set_session(self, team_id: str, session_id: str) -> None:
-        self._run("UPDATE host_teams SET session_id = ? WHERE id = ?", (session_id, team_id))
+    def claim_session(self, team_id: str, before: str, session_id: str) -> bool:
+        """Point the team at a new session, unless another host already changed it from
+        ``before`` (what this host saw): two hosts sharing a server must not start one team twice."""
+        changed: list[int] = []
+
+        def write(sql: Sql) -> None:
+            cursor = sql.execute(
+                "UPDATE host_teams SET session_id = ? WHERE id = ? AND session_id = ?",
+                (session_id, team_id, before),
+            )
+            changed.append(cursor.rowcount)
+
+        self.store._write(write)
+        return changed == [1]
+
+    def team(self, team_id: str) -> tuple[HostTeam, bool] | None:
+        """One team as stored now, and whether it was closed (another host may have changed it)."""
+        rows = self.store._read(
+            "SELECT id, name, code, scenario_path, session_id, created_at, closed FROM host_teams WHERE id = ?",
+            (team_id,),
+        )
+        return (HostTeam(*rows[0][:6]), bool(rows[0][6])) if rows else None
+
+    def team_by_code(self, code: str) -> HostTeam | None:
+        """An open team by its join code (made by another host, perhaps a moment ago)."""
+        rows = self.store._read(
+            "SELECT id, name, code, scenario_path, session_id, created_at FROM host_teams"
+            " WHERE code = ? AND closed = 0",
+            (code,),
+        )
+        return HostTeam(*rows[0]) if rows else None
+
+    def seat(self, token_hash: str) -> HostSeat | None:
+        rows = self.store._read(
+            "SELECT token_hash, team_id, name, pick, joined_at FROM host_seats WHERE token_hash = ?",
+            (token_hash,),
+        )
+        return HostSeat(*rows[0]) if rows else None
 
     def close_team(self, team_id: str) -> None:
         self._run("UPDATE host_teams SET closed = 1 WHERE id = ?", (team_id,))
@@ -104,8 +143,8 @@ class HostTables:
         """Forget a seat: its token stops working; the player may join again under the same name."""
         self._run("DELETE FROM host_seats WHERE token_hash = ?", (token_hash,))
 
-    def _run(self, sql: str, args: tuple[object, ...]) -> None:
-        def write(conn: sqlite3.Connection) -> None:
-            conn.execute(sql, args)
+    def _run(self, statement: str, args: tuple[object, ...]) -> None:
+        def write(sql: Sql) -> None:
+            sql.execute(statement, args)
 
         self.store._write(write)

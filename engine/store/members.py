@@ -17,12 +17,13 @@ can implement the same methods; rows are written with bound parameters only.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from engine.store.sql import Sql
 
 MAX_NAME = 16  # a player's name, on every screen and phone
 
@@ -83,7 +84,7 @@ class MemberTables:
     def _read(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
-    def _write(self, fn: Callable[[sqlite3.Connection], None]) -> None:
+    def _write(self, fn: Callable[[Sql], None]) -> None:
         raise NotImplementedError
 
     def members(self) -> list[Member]:
@@ -112,7 +113,7 @@ class MemberTables:
             elif (old.name, old.branch, old.number) != (row.name, row.branch, row.number):
                 updates.append((row.name, row.branch, row.number, old.id))
 
-        def write(conn: sqlite3.Connection) -> None:
+        def write(conn: Sql) -> None:
             conn.executemany(
                 "INSERT INTO members (id, name, branch, number, added_at) VALUES (?, ?, ?, ?, ?)", inserts
             )
@@ -126,7 +127,7 @@ class MemberTables:
         if not links:
             return
 
-        def write(conn: sqlite3.Connection) -> None:
+        def write(conn: Sql) -> None:
             conn.executemany(
                 "INSERT INTO session_members (session_id, player, member_id) VALUES (?, ?, ?)",
                 [(session_id, player, member) for player, member in links.items()],

@@ -7,13 +7,10 @@ from a store is the matching sessions' logs and the scenario texts they were pla
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from engine.rules.state import Event
-from engine.store.errors import StoreError
 from engine.store.steps import OF_SESSION, SEQ_BITS, events_of_steps
 
 
@@ -50,12 +47,9 @@ def _where(query: SessionQuery) -> tuple[str, list[Any]]:
 
 
 class LogReads:
-    """Mixed into :class:`engine.store.db.Store`, which provides the connection and its messages."""
+    """Mixed into :class:`engine.store.db.Store`, which provides the reads and their messages."""
 
-    conn: sqlite3.Connection
-    path: Path
-
-    def _explain(self, exc: sqlite3.Error) -> str:
+    def _read(self, sql: str, args: Any = ()) -> list[Any]:
         raise NotImplementedError
 
     def session_logs(self, query: SessionQuery | None = None) -> list[StoredLog]:
@@ -63,18 +57,14 @@ class LogReads:
         pass over the steps. A session without steps comes back with no events; a log with a
         gap or an unreadable step raises StoreError."""
         where, args = _where(query or SessionQuery())
-        try:
-            sessions = self.conn.execute(
-                f"SELECT s.id, s.scenario_hash FROM sessions s{where} ORDER BY s.number", args
-            ).fetchall()
-            steps: dict[str, list[tuple[int, int, float, str]]] = {sid: [] for sid, _ in sessions}
-            cursor = self.conn.execute(
-                f"SELECT s.id, st.key - (s.number << {SEQ_BITS}), st.upto, st.at, st.events"
-                f" FROM sessions s JOIN steps st ON {OF_SESSION}{where} ORDER BY st.key",
-                args,
-            )
-            for sid, seq, upto, at, payload in cursor:
+        sessions = self._read(f"SELECT s.id, s.scenario_hash FROM sessions s{where} ORDER BY s.number", args)
+        steps: dict[str, list[tuple[int, int, float, str]]] = {sid: [] for sid, _ in sessions}
+        rows = self._read(
+            f"SELECT s.id, st.key - (s.number << {SEQ_BITS}), st.upto, st.at, st.events"
+            f" FROM sessions s JOIN steps st ON {OF_SESSION}{where} ORDER BY st.key",
+            args,
+        )
+        for sid, seq, upto, at, payload in rows:
+            if sid in steps:  # a session begun between the two reads: left for the next report
                 steps[sid].append((seq, upto, at, payload))
-        except sqlite3.Error as exc:
-            raise StoreError(self._explain(exc)) from None
         return [StoredLog(sid, h, events_of_steps(sid, steps[sid])) for sid, h in sessions]

@@ -70,10 +70,12 @@ def _step_events(session_id: str, seq: int, upto: int, at: float, payload: str) 
     return batch
 
 
-def _batches(session_id: str, steps: Iterable[tuple[int, int, float, str]]) -> Iterator[list[Event]]:
-    """Each stored step's events, in seq order; refuses, in Chinese, a gap or an unreadable step
-    (a report built on it would be wrong without saying so)."""
-    count = 0
+def _batches(
+    session_id: str, steps: Iterable[tuple[int, int, float, str]], after: int = 0
+) -> Iterator[list[Event]]:
+    """Each stored step's events, in seq order from ``after + 1``; refuses, in Chinese, a gap or an
+    unreadable step (a report built on it would be wrong without saying so)."""
+    count = after
     for seq, upto, at, payload in steps:
         if seq != count + 1:
             raise StoreError(
@@ -89,9 +91,12 @@ def steps_of_rows(session_id: str, steps: Iterable[tuple[int, int, float, str]])
     return list(_batches(session_id, steps))
 
 
-def events_of_steps(session_id: str, steps: Iterable[tuple[int, int, float, str]]) -> list[Event]:
-    """A session's events from its stored steps ``(seq, upto, at, events JSON)`` in seq order."""
+def events_of_steps(
+    session_id: str, steps: Iterable[tuple[int, int, float, str]], after: int = 0
+) -> list[Event]:
+    """A session's events from its stored steps ``(seq, upto, at, events JSON)`` in seq order
+    (those after ``after``, when the caller already holds the first ones)."""
     out: list[Event] = []
-    for batch in _batches(session_id, steps):
+    for batch in _batches(session_id, steps, after):
         out.extend(batch)
     return out

@@ -9,7 +9,6 @@ through :meth:`Session.act`, which stores first.
 from __future__ import annotations
 
 import hmac
-import json
 from typing import TYPE_CHECKING, Any
 
 from engine.format.problems import ScenarioInvalid
@@ -22,7 +21,7 @@ from engine.store.db import SessionIdTaken
 from engine.web import messages as m
 from engine.web import seating
 from engine.web.payloads import notes
-from engine.web.roster import Client, HubRefusal, Team, error
+from engine.web.roster import Client, HubRefusal, Pending, Team, error
 
 if TYPE_CHECKING:
     from engine.web.hub import Hub
@@ -63,7 +62,7 @@ def login(hub: Hub, client: Client, msg: m.Host) -> dict[str, Any]:
     return hub.dashboard()
 
 
-def handle(hub: Hub, client: Client, msg: m.Org) -> dict[str, Any]:
+def handle(hub: Hub, client: Client, msg: m.Org) -> dict[str, Any] | Pending:
     if not client.organizer:
         return _no("not_organizer", "只有主持人可以这样做", msg.aid)
     if msg.op == "new_team":
@@ -111,9 +110,12 @@ def start(hub: Hub, team: Team, aid: str = "", quiz: QuizMode = "ask") -> dict[s
     assignment = assign_roles(team.scenario, [s.name for s in seats], chosen)
     for attempt in range(ID_ATTEMPTS):
         # the team points at its session before the session exists: a crash in between leaves a
-        # team that starts afresh, never a session no team knows
+        # team that starts afresh, never a session no team knows; and only if no other host on
+        # the same server started it meanwhile
         session_id = new_session_id()
-        hub.tables.set_session(team.row.id, session_id)
+        if not hub.tables.claim_session(team.row.id, team.row.session_id, session_id):
+            hub.peers.reload_team(team.row.id)
+            return _no("started", "这个队伍已经在另一台主持电脑上开始了", aid)
         team.row.session_id = session_id
         try:
             team.session = Session.start(
@@ -138,14 +140,7 @@ def start(hub: Hub, team: Team, aid: str = "", quiz: QuizMode = "ask") -> dict[s
 
 def close(hub: Hub, team: Team) -> None:
     hub.tables.close_team(team.row.id)
-    hub.teams.pop(team.row.id, None)
-    hub.by_code.pop(team.row.code, None)
-    gone = json.dumps({"t": "error", "code": "closed", "error": "主持人已移除这个队伍"}, ensure_ascii=False)
-    for client in team.clients:
-        client.listener.push("view", gone)
-        client.team = client.seat = None
-    team.clients.clear()
-    hub._dash_all()
+    hub.peers.forget(team)
 
 
 def free_seat(hub: Hub, team: Team, wanted: str, aid: str) -> dict[str, Any]:
@@ -156,18 +151,6 @@ def free_seat(hub: Hub, team: Team, wanted: str, aid: str) -> dict[str, Any]:
         return _no("no_seat", "没有这个座位（可能已被释放）", aid)
     hub.tables.free_seat(seat.hash)
     del team.seats[seat.hash]
-    freed = json.dumps(
-        {
-            "t": "error",
-            "code": "bad_token",
-            "error": f"主持人释放了 “{seat.name}” 的座位；如需继续，请重新加入",
-        },
-        ensure_ascii=False,
-    )
-    for client, held in list(team.clients.items()):
-        if held is seat:
-            client.listener.push("view", freed)
-            client.team = client.seat = None
-            del team.clients[client]
+    hub.peers.let_go(team, seat)
     hub.broadcast(team)
     return _ok(aid)

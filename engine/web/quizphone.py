@@ -19,7 +19,7 @@ from engine.present.quizview import LOOK_AWAY, quiz_key, quiz_progress, quiz_sco
 from engine.rules.state import quiz_players
 from engine.rules.step import Answer
 from engine.web import messages as m
-from engine.web.roster import RECENT_ACTIONS, Seat, Team, error
+from engine.web.roster import Pending, Seat, Team, error, remember
 
 if TYPE_CHECKING:
     from engine.web.hub import Hub
@@ -99,7 +99,7 @@ def team_quiz(team: Team) -> dict[str, Any] | None:
     }
 
 
-def answer(hub: Hub, team: Team, seat: Seat, msg: m.Quiz) -> dict[str, Any]:
+def answer(hub: Hub, team: Team, seat: Seat, msg: m.Quiz) -> dict[str, Any] | Pending:
     done = seat.recent.get(msg.aid)
     if done is not None:
         return {**done, "dup": True}
@@ -107,8 +107,7 @@ def answer(hub: Hub, team: Team, seat: Seat, msg: m.Quiz) -> dict[str, Any]:
         return error("not_started", "游戏还没开始", msg.aid)
     if seat.name not in quiz_players(team.session.state):
         return error("not_a_player", f"你在旁观这个队伍，没有要答的题（{LOOK_AWAY}）", msg.aid)
-    reply = hub._apply(team, Answer(seat.name, msg.item, msg.option, msg.phase), msg.aid)
-    seat.recent[msg.aid] = reply
-    while len(seat.recent) > RECENT_ACTIONS:
-        seat.recent.popitem(last=False)
+    reply = hub._apply(team, Answer(seat.name, msg.item, msg.option, msg.phase), msg.aid, seat)
+    if not isinstance(reply, Pending):  # a pending answer is remembered once it is committed
+        remember(seat, msg.aid, reply)
     return reply

@@ -6,11 +6,13 @@ the organizer's controls (:mod:`engine.web.organizer`); nothing here does I/O.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from engine.format.scenario import Scenario
+from engine.rules.step import Action
 from engine.session.live import Session
 from engine.store.hosting import HostTeam
 
@@ -56,6 +58,10 @@ class Team:
     clients: dict[Client, Seat] = field(default_factory=dict)
     notes: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    # one action at a time is being stored for the team (group commits); ``stale``: another host
+    # stored steps meanwhile, to read once it is done
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stale: bool = False
 
     @property
     def phase(self) -> str:
@@ -80,6 +86,23 @@ class Client:
     organizer: bool = False
     known: bool = False  # proved it belongs here: a valid code, token or secret
     bad_codes: int = 0
+
+
+@dataclass
+class Pending:
+    """A game action the server stores through the group committer (``Hub.complete``)."""
+
+    team: Team
+    action: Action
+    aid: str
+    seat: Seat | None = None  # the phone's seat, which remembers the reply for a resent ``aid``
+
+
+def remember(seat: Seat, aid: str, reply: dict[str, Any]) -> None:
+    """Keep the reply to ``aid``, so a resent action is answered again, not done twice."""
+    seat.recent[aid] = reply
+    while len(seat.recent) > RECENT_ACTIONS:
+        seat.recent.popitem(last=False)
 
 
 def error(code: str, text: str, aid: str = "") -> dict[str, Any]:

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -30,7 +30,9 @@ import uvicorn
 from engine.format.catalog import default_scenario
 from engine.present.board import TeamBoard, team_board
 from engine.session.clock import Clock
+from engine.store.batch import GroupCommitter
 from engine.store.db import Store, default_db_path
+from engine.store.watch import watch
 from engine.web.guard import ConnectionGuard, guarded_protocol, limit_logging, raise_fd_limit
 from engine.web.hub import Hub, Team
 from engine.web.messages import MAX_FRAME
@@ -69,7 +71,11 @@ def bind_socket(bind: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(bind: str, port: int, public_host: str | None) -> str:
+def base_url(bind: str, port: int, public_host: str | None, public_url: str | None = None) -> str:
+    """Where phones reach the host: ``public_url`` as given (a reverse proxy's https address),
+    else ``http://`` this machine's LAN address (or ``public_host``) and the port."""
+    if public_url:
+        return public_url.rstrip("/")
     host = public_host or (lan_ip() if bind in ("0.0.0.0", "") else bind)
     return f"http://{host}:{port}"
 
@@ -111,13 +117,19 @@ def _link(hub: Hub, team: Team, boards: dict[str, tuple[int, TeamBoard]] | None 
     )
 
 
-def make_server(hub: Hub) -> uvicorn.Server:
-    """The uvicorn server for ``hub``, with the guards of :mod:`engine.web.guard` in place."""
+def make_server(hub: Hub, proxies: frozenset[str] = frozenset()) -> uvicorn.Server:
+    """The uvicorn server for ``hub``, with the guards of :mod:`engine.web.guard` in place.
+
+    ``proxies``: the addresses of a reverse proxy in front of the host (``--proxy``). Requests
+    from them are taken to come from the address in their ``X-Forwarded-For`` header, so the
+    limits on guessing and joining still count per phone, and the proxy itself is not capped."""
     raise_fd_limit()
     limit_logging()
     config = uvicorn.Config(
         build_app(hub),
-        http=guarded_protocol(ConnectionGuard()),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=sorted(proxies) or None,
+        http=guarded_protocol(ConnectionGuard(proxies=proxies)),
         ws="websockets-sansio",
         ws_max_size=MAX_FRAME * 2,
         ws_per_message_deflate=False,
@@ -131,6 +143,28 @@ def make_server(hub: Hub) -> uvicorn.Server:
         backlog=ACCEPT_BATCH,
     )
     return uvicorn.Server(config)
+
+
+@contextlib.asynccontextmanager
+async def serving(hub: Hub) -> AsyncIterator[None]:
+    """While the server runs: steps are group-committed on their own thread, and on a server
+    store the other host processes' changes reach this hub (:mod:`engine.web.peers`)."""
+    loop = asyncio.get_running_loop()
+    hub.committer = GroupCommitter(hub.store)
+
+    def notice(text: str) -> None:  # on the watcher's thread: hand it to the hub's
+        loop.call_soon_threadsafe(hub.peers.changed, text)
+
+    watcher = watch(hub.store, notice)
+    if watcher is not None:
+        hub.peers.resync()  # what the others changed between loading and listening
+    try:
+        yield
+    finally:
+        if watcher is not None:
+            watcher.stop()
+        hub.committer.close()
+        hub.committer = None
 
 
 def open_hub(
@@ -212,13 +246,19 @@ def start_host(
             return
         handle._hub, handle._server, handle.secret = hub, server, hub.secret
         handle._loop = asyncio.get_running_loop()
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        handle._ready.set()
         try:
-            await task
+            async with serving(hub):
+                task = asyncio.create_task(server.serve(sockets=[sock]))
+                while not server.started and not task.done():
+                    await asyncio.sleep(0.01)
+                handle._ready.set()
+                await task
+        except BaseException as exc:
+            if not handle._ready.is_set():
+                handle.error = exc
+            raise
         finally:
+            handle._ready.set()
             sock.close()
             hub.store.close()
 
@@ -234,17 +274,19 @@ def serve(
     hub: Hub,
     sock: socket.socket,
     on_ready: Callable[[], None] | None = None,
+    proxies: frozenset[str] = frozenset(),
 ) -> None:
     """Serve in the foreground until Ctrl+C (the CLI)."""
-    server = make_server(hub)
+    server = make_server(hub, proxies)
 
     async def main() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        if on_ready is not None and server.started:
-            on_ready()
-        await task
+        async with serving(hub):
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.01)
+            if on_ready is not None and server.started:
+                on_ready()
+            await task
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

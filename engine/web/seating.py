@@ -37,7 +37,7 @@ def missed(hub: Hub, address: str) -> None:
 def lookup(hub: Hub, address: str, code: str) -> Team | None:
     """The team with this join code, counting a miss against the address (also for /j/, /qr/)."""
     check_guessing(hub, address)
-    team = hub.by_code.get(code.upper())
+    team = hub.by_code.get(code.upper()) or hub.peers.team_by_code(code.upper())
     if team is None:
         missed(hub, address)
     return team
@@ -133,6 +133,10 @@ def hello(hub: Hub, client: Client, msg: m.Hello) -> dict[str, Any]:
         if seat is not None:
             attach(client, team, seat)
             return hub.view(team, seat)
+    found = hub.peers.seat_by_token(h)  # a seat another host process gave this phone
+    if found is not None:
+        attach(client, *found)
+        return hub.view(*found)
     return error("bad_token", "这台手机的加入记录已失效；请重新扫码加入")
 
 

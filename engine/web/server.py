@@ -34,7 +34,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from engine.format.catalog import package_path
 from engine.web import messages
 from engine.web.guard import peer_address
-from engine.web.hub import Client, Hub, TooManyTries
+from engine.web.hub import Client, Hub, Pending, TooManyTries
 from engine.web.roster import HubRefusal
 
 # importlib.resources, so a wheel, a zip or a standalone build serves the same files
@@ -178,6 +178,10 @@ def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
                     outbox.send({"t": "error", "code": "bad_message", "error": str(exc)})
                     continue
                 reply = hub.handle(client, msg)
+                if isinstance(reply, Pending):
+                    # stored with other teams' steps in one commit; this connection's next frame
+                    # waits for it, the other connections do not
+                    reply = await hub.complete(reply)
                 if reply is not None:
                     outbox.send(reply)
         except TooManyTries:

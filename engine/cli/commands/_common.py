@@ -11,7 +11,7 @@ from engine.format.catalog import CatalogError, default_scenario, resolve
 from engine.format.loader import load_scenario
 from engine.format.problems import ScenarioInvalid
 from engine.format.scenario import Scenario
-from engine.store.db import Store, StoreError, default_db_path
+from engine.store.db import Store, StoreError, default_db_path, is_server_url, safe_label
 
 
 def program_name() -> str:
@@ -27,16 +27,27 @@ class CommandError(Exception):
         self.code = code
 
 
+DB_HELP = (
+    "数据库：文件路径（默认：用户数据目录下的 qingjing.db），或 PostgreSQL 服务器地址"
+    " postgresql://用户@主机:端口/库名；也可用环境变量 QINGJING_DB"
+)
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="FILE",
-        help="数据库文件（默认：用户数据目录下的 qingjing.db，或环境变量 QINGJING_DB）",
-    )
+    parser.add_argument("--db", metavar="FILE|URL", help=DB_HELP)
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+def db_path(args: argparse.Namespace) -> str | Path:
+    """``--db`` as given: a file path, or a server URL kept as text (a URL is never a path)."""
+    db = getattr(args, "db", None)
+    if not db:
+        return default_db_path()
+    return db.strip() if is_server_url(db) else Path(db)
+
+
+def db_label(args: argparse.Namespace) -> str:
+    """How to name the store to the user: the path, or the server URL without its password."""
+    return safe_label(str(db_path(args)))
 
 
 def open_store(args: argparse.Namespace) -> Store:

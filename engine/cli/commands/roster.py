@@ -16,7 +16,7 @@ import io
 import unicodedata
 from pathlib import Path
 
-from engine.cli.commands._common import CommandError, add_db_option, db_path, open_store, run
+from engine.cli.commands._common import CommandError, add_db_option, db_label, open_store, run
 from engine.store.members import MAX_NAME, NewMember, display_names, normal
 
 NAME = "roster"
@@ -183,7 +183,7 @@ def import_main(args: argparse.Namespace) -> int:
     added, updated = store.import_members(rows)
     total = len(store.members())
     note = "（按 GBK 编码读取，中文 Excel 的默认格式）" if encoding == "GBK" else ""
-    print(f"已导入 {path}{note}：新增 {added} 人，更新 {updated} 人；名册共 {total} 人（{db_path(args)}）")
+    print(f"已导入 {path}{note}：新增 {added} 人，更新 {updated} 人；名册共 {total} 人（{db_label(args)}）")
     return 0
 
 

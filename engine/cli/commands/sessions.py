@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from engine.cli.commands._common import add_db_option, db_path, open_store, run
+from engine.cli.commands._common import add_db_option, db_label, open_store, run
 from engine.present.labels import STATUS_NAMES, format_duration
 from engine.session.live import resumable
 
@@ -32,7 +32,7 @@ def _pad(text: str, width: int) -> str:
 def main(args: argparse.Namespace) -> int:
     store = open_store(args)
     rows = store.sessions(args.scenario)
-    print(f"数据库：{db_path(args)}")
+    print(f"数据库：{db_label(args)}")
     if not rows:
         print("还没有会话。开始游戏：python play.py")
         return 0

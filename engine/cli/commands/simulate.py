@@ -8,6 +8,7 @@ from engine.cli.commands._common import (
     SCENARIO_HELP,
     CommandError,
     add_db_option,
+    db_label,
     open_scenario,
     open_store,
     run,
@@ -98,5 +99,7 @@ def main(args: argparse.Namespace) -> int:
     print("每个角色平均等待别人的时间：")
     print("  " + "；".join(f"{s.role_name(r)} {format_duration(v)}" for r, v in sim.idle.items()))
     if store is not None:
-        print(f"已把 {len(sim.session_ids)} 局存入 {args.db}（python play.py sessions --db {args.db}）")
+        print(
+            f"已把 {len(sim.session_ids)} 局存入 {db_label(args)}（python play.py sessions --db {args.db}）"
+        )
     return 1 if sim.endings.get("stuck") else 0

@@ -90,7 +90,7 @@ class HostScene(Scene):
         s = self.app.settings
         self.hosting = Hosting(
             self.scenario.file,
-            self.app.store.path,
+            self.app.store.target,
             s.host_bind,
             s.host_port,
             s.host_public,
