@@ -49,3 +49,28 @@ def font_env() -> dict[str, str]:
         encoding="utf-8",
     )
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def until(page: Any, expression: str, arg: Any = None, timeout: float = 30.0) -> Any:
+    """Poll ``expression`` in the page until it is truthy (and return it).
+
+    Playwright's ``wait_for_function`` polls with ``eval`` inside the page, which our pages'
+    content security policy forbids (``script-src 'self'``): it passes only when the condition
+    already holds at the first look. ``page.evaluate`` runs through the debugging protocol, which
+    the policy does not cover.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true in the page: {expression}")
+        page.wait_for_timeout(50)
+
+
+def settled(page: Any) -> None:
+    """Wait until the page's fonts are loaded (layout measured before that uses fallback metrics)."""
+    page.evaluate("document.fonts.ready.then(() => true)")

@@ -7,7 +7,7 @@ Set ``QJ_SHOTS=/tmp/shots`` to keep screenshots of both phones.
 from __future__ import annotations
 
 import pytest
-from browser_driver import ARGS, CHROMIUM, shot
+from browser_driver import ARGS, CHROMIUM, shot, until
 from test_web_peers import Host
 
 pytestmark = pytest.mark.skipif(
@@ -41,6 +41,7 @@ def test_a_choice_on_a_phone_of_one_postgres_host_shows_on_a_phone_of_the_other(
             dash.goto(f"{a.base}/host#k={a.secret}")
             start = dash.locator("[data-op='start']")
             start.wait_for()
+            dash.locator("[data-quiz]").uncheck()  # straight to play: this test is about the peers
             start.click()
             lida, wang = phones["lida"], phones["wanghuiwu"]
             choice = lida.locator('[data-role-card="lida"] .choice[data-index="0"]:not([disabled])')
@@ -49,11 +50,12 @@ def test_a_choice_on_a_phone_of_one_postgres_host_shows_on_a_phone_of_the_other(
             before = wang.locator(".feed").inner_text() if wang.locator(".feed").count() else ""
             choice.click()  # on process A ...
             # ... and on process B the team feed names 李达's move
-            wang.wait_for_function(
+            until(
+                wang,
                 "(before) => { const f = document.querySelector('.feed'); return f && f.innerText !== before"
                 " && f.innerText.includes('李达'); }",
                 arg=before,
-                timeout=10_000,
+                timeout=10,
             )
             shot(lida, "peers-phone-on-a")
             shot(wang, "peers-phone-on-b")

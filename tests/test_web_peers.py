@@ -179,7 +179,7 @@ def test_a_choice_on_one_postgres_host_process_shows_on_the_other(postgres_url: 
             await org.send(t="host", secret=a.secret)
             dash = await org.until(lambda f: f["t"] == "dash")
             assert len(dash["teams"]) == 1 and len(dash["teams"][0]["seats"]) == 3  # B's joins, seen on A
-            await org.send(t="org", op="start", team=dash["teams"][0]["id"], aid="go")
+            await org.send(t="org", op="start", team=dash["teams"][0]["id"], aid="go", quiz="skip")
             for phone in (lida, wang, li):  # started on A: every phone is playing, whichever process
                 await phone.until(lambda f: f["t"] == "view" and f["phase"] == "play")
             ack = await act(lida, "a1")  # a choice on A ...
@@ -213,7 +213,7 @@ def test_a_killed_postgres_host_process_loses_nothing_and_its_phones_go_on_at_th
             await org.send(t="host", secret=b.secret)
             dash = await org.until(lambda f: f["t"] == "dash")
             for team in dash["teams"]:
-                await org.send(t="org", op="start", team=team["id"], aid=f"go{team['id']}")
+                await org.send(t="org", op="start", team=team["id"], aid=f"go{team['id']}", quiz="skip")
             for team in phones.values():
                 for phone in team:
                     await phone.until(lambda f: f["t"] == "view" and f["phase"] == "play")

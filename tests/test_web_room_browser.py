@@ -9,13 +9,15 @@ hub). Set ``QJ_SHOTS=/tmp/shots`` to keep the screenshots (Chinese glyphs from t
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_driver import ARGS, CHROMIUM, font_env, shot
+from browser_driver import ARGS, CHROMIUM, font_env, settled, shot, until
 from hub_driver import Inbox, send
 
 from engine.format.loader import load_scenario
@@ -72,10 +74,25 @@ def bot_team(hub: Hub, team: Team, moves: int, seed: int) -> None:
         send(hub, seats[role], t="act", aid=f"b{seed}-{k}", role=role, choice=choice, node=node)
 
 
+@contextlib.contextmanager
+def server_side(hub: Hub) -> Iterator[None]:
+    """Bots play in the host's own thread: their actions are stored at once, not handed to the
+    group committer (whose answers the server awaits for a phone)."""
+    committer, hub.committer = hub.committer, None
+    try:
+        yield
+    finally:
+        hub.committer = committer
+
+
 def room(handle: HostHandle, plan: list[int]) -> None:
     """Teams as planned: moves per team (0: still joining; a big number: played to the end)."""
 
     def make(hub: Hub) -> None:
+        with server_side(hub):
+            make_teams(hub)
+
+    def make_teams(hub: Hub) -> None:
         for n, moves in enumerate(plan):
             team = hub.new_team(
                 ["红星小组", "星火队", "曙光队", "燎原队", "先锋队", "求是队", "延安队", "井冈队"][n]
@@ -122,7 +139,7 @@ def test_four_phones_and_the_room_learn_from_one_trap(tmp_path: Path) -> None:
             for role, page in phones.items():
                 card = page.locator(f'[data-role-card="{role}"]')
                 card.wait_for()
-                page.wait_for_function("window.scrollY === 0")  # the game starts at the top
+                until(page, "window.scrollY === 0")  # the game starts at the top
                 r, g, b = look[role].rgb
                 assert card.evaluate("e => getComputedStyle(e).borderLeftColor") == f"rgb({r}, {g}, {b})"
                 assert card.locator(".disc").inner_text() == look[role].emblem
@@ -164,7 +181,8 @@ def test_eight_teams_joining_fit_the_projector_page(tmp_path: Path) -> None:
             for w, h in ((1280, 720), (1920, 1080)):
                 dash = browser.new_context(viewport={"width": w, "height": h}).new_page()
                 dash.goto(handle.dashboard_url)
-                dash.wait_for_function("document.querySelectorAll('[data-team]').length === 8")
+                until(dash, "document.querySelectorAll('[data-team]').length === 8")
+                settled(dash)
                 shot(dash, f"room-dash-lobby-{w}")
                 overflow = dash.evaluate("document.documentElement.scrollHeight - innerHeight")
                 assert overflow <= 0, (w, overflow)
@@ -189,7 +207,8 @@ def test_eight_teams_fit_the_projector_page(tmp_path: Path, size: tuple[int, int
             browser = launch(pw)
             dash = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
             dash.goto(handle.dashboard_url)
-            dash.wait_for_function("document.querySelectorAll('[data-team]').length === 8")
+            until(dash, "document.querySelectorAll('[data-team]').length === 8")
+            settled(dash)
             dash.wait_for_timeout(300)
             shot(dash, f"room-dash-eight-{size[0]}")
             overflow = dash.evaluate(
@@ -250,7 +269,8 @@ def test_a_finished_team_fits_a_360_px_phone_and_the_room_sees_its_ending(tmp_pa
                     role = ready[0]
                     hub.clock.advance(40)  # type: ignore[attr-defined]
                     choice = pick_choice(session.scenario, state, role, "expert", rng)
-                    hub._apply(team, Choose(role, choice, state.roles[role].node), "")
+                    with server_side(hub):
+                        hub._apply(team, Choose(role, choice, state.roles[role].node), "")
 
             handle._call(finish)
             deadline = time.monotonic() + 20
