@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from engine.format.loader import load_scenario
 from engine.rules.state import fold
 from engine.store.db import Store
 from engine.store.hosting import HostTables
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
 ROLES = ("lida", "wanghuiwu", "lihanjun")
 WAIT = 15.0
+SCENARIO = load_scenario(TUTORIAL)
 AIDS = itertools.count(1)  # action ids, unique across phones and processes
 OPEN: list[Phone] = []  # every phone's connection, closed when its test's scenario ends
 
@@ -135,9 +137,17 @@ async def join(url: str, code: str, name: str, role: str) -> Phone:
     return phone
 
 
+def safe_choice(mine: dict[str, Any]) -> int:
+    """A shown choice that springs no trap: these tests are about processes, not traps, and a trap's
+    lock-out would only make them wait (options are shuffled per session, so the first may be one)."""
+    node = SCENARIO.node(mine["task"], mine["node"])
+    shown = [c["index"] for c in mine["choices"]]
+    return next((i for i in shown if node.choices[i].trap is None), shown[0])
+
+
 async def act(phone: Phone, aid: str) -> dict[str, Any]:
     mine = phone.mine()
-    await phone.send(t="act", aid=aid, role=mine["id"], choice=mine["choices"][0]["index"], node=mine["node"])
+    await phone.send(t="act", aid=aid, role=mine["id"], choice=safe_choice(mine), node=mine["node"])
     return await phone.until(lambda f: f["t"] == "ack" and f["aid"] == aid)
 
 
@@ -148,20 +158,25 @@ async def drain(phone: Phone, timeout: float = 0.03) -> None:
 
 
 async def drive(team: list[Phone], acked: dict[str, int], code: str, actions: int) -> None:
-    """Up to ``actions`` choices by whichever phone of the team has one, until the game is over;
-    the highest acknowledged seq goes into ``acked[code]``."""
-    for _ in range(actions):
+    """Up to ``actions`` accepted choices by whichever phone of the team has one, until the game is
+    over (or ``WAIT`` seconds pass without one); the highest acknowledged seq goes into ``acked[code]``."""
+    done = 0
+    stalled = time.monotonic() + WAIT
+    while done < actions and time.monotonic() < stalled:
         for phone in team:
             await drain(phone)
         if all(p.view.get("phase") == "over" for p in team):
             return
         ready = [p for p in team if p.view.get("phase") == "play" and p.mine()["choices"]]
+        ready = [p for p in ready if p.mine()["status"] != "locked"]
         if not ready:
             await asyncio.sleep(0.1)
             continue
         ack = await act(ready[0], f"{code}-{next(AIDS)}")
         if ack["ok"]:
             acked[code] = max(acked[code], ack["seq"])
+            done += 1
+            stalled = time.monotonic() + WAIT
 
 
 def test_a_choice_on_one_postgres_host_process_shows_on_the_other(postgres_url: str) -> None:
@@ -229,7 +244,11 @@ def test_a_killed_postgres_host_process_loses_nothing_and_its_phones_go_on_at_th
                 moved.append(fresh)
             phones[codes[0]] = moved
             await asyncio.gather(*(drive(phones[c], acked, c, 60) for c in codes))
-            assert all(p.view["phase"] == "over" for team in phones.values() for p in team)
+            left = {
+                c: [p.mine()["situation"] for p in team if p.view["phase"] != "over"]
+                for c, team in phones.items()
+            }
+            assert not any(left.values()), left
             return acked
 
         acked = run(scenario)
