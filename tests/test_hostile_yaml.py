@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.format import yamlsource
+from engine.format import yamlnodes, yamlsource
 from engine.format.loader import check_file, parse_scenario
 from engine.format.problems import ScenarioInvalid
 
@@ -107,7 +107,7 @@ def _big_cases(tmp: Path) -> dict[str, tuple[Path, str]]:
     cases = {
         "over_limit": ("scenario:\n  summary: " + "长" * (limit // 3 + 10) + "\n", "file-too-large"),
         "long_line": ("scenario: " + "x" * (limit - 100) + "\n", "bad-type"),
-        "many_values": ("".join(f"- {i}\n" for i in range(yamlsource.MAX_VALUES + 10)), "too-many-values"),
+        "many_values": ("".join(f"- {i}\n" for i in range(yamlnodes.MAX_VALUES + 10)), "too-many-values"),
         "many_unknown_keys": ("".join(f"k{i}: {i}\n" for i in range(60_000)), "missing-field"),
         "deep_open_brackets": ("a: " + "[" * (limit - 10), "too-deep"),
         "deep_dashes": ("- " * (limit // 2 - 10) + "x\n", "too-deep"),
@@ -150,7 +150,7 @@ def test_nesting_reported_as_too_deep_whichever_limit_fires() -> None:
     libyaml_error = yaml.MarkedYAMLError(problem="exceeded maximum nesting depth", problem_mark=mark)
     problem = yamlsource._syntax_error(libyaml_error, "x.yaml").problems[0]
     assert (problem.code, problem.line, problem.column) == ("too-deep", 1, 1003)
-    assert f"最多允许 {yamlsource.MAX_DEPTH} 层" in problem.message
+    assert f"最多允许 {yamlnodes.MAX_DEPTH} 层" in problem.message
 
 
 LIMITED = """

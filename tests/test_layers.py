@@ -139,11 +139,9 @@ def test_no_import_cycle() -> None:
 MAX_LINES = 450
 # Modules still over the limit, each being split: the set may only shrink (the test below fails
 # when one of them is back under the limit, so it is taken off).
-OVER_LIMIT = {
-    "format/yamlsource.py",
-}
+OVER_LIMIT: set[str] = set()
 # Class names still defined twice (the same ratchet).
-TWICE = {"_Converter"}
+TWICE: set[str] = set()
 
 
 def _modules() -> list[Path]:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from engine.format.problems import ScenarioInvalid
-from engine.format.yamlsource import MAX_DEPTH, MAX_VALUES, SourceMap, decode, load_yaml, paused_gc
+from engine.format.yamlnodes import MAX_DEPTH, MAX_VALUES, SourceMap
+from engine.format.yamlsource import decode, load_yaml, paused_gc
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = """\

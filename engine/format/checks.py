@@ -31,7 +31,7 @@ from engine.format.model import (
 from engine.format.problems import SHOWN_PER_KIND, Problem, Severity, more_line
 from engine.format.quizcheck import check_quiz
 from engine.format.scenario import Scenario
-from engine.format.yamlsource import Path, SourceMap
+from engine.format.yamlnodes import Path, SourceMap
 
 Guess = tuple[str, Iterable[str]]  # an unknown name and the ids it may have meant
 

@@ -21,7 +21,8 @@ from engine.format.order import task_order_problems
 from engine.format.problems import Problem, ScenarioInvalid, capped
 from engine.format.scenario import Scenario
 from engine.format.slips import id_slip, key_slip, slip_name, value_slip
-from engine.format.yamlsource import SourceMap, decode, load_yaml, paused_gc
+from engine.format.yamlnodes import SourceMap
+from engine.format.yamlsource import decode, load_yaml, paused_gc
 
 
 def load_scenario(path: str | FsPath) -> Scenario:

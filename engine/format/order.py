@@ -22,7 +22,7 @@ from __future__ import annotations
 from engine.format.model import AllCondition, AnyCondition, Condition, TaskDoneCondition
 from engine.format.problems import Problem
 from engine.format.scenario import Scenario
-from engine.format.yamlsource import SourceMap
+from engine.format.yamlnodes import SourceMap
 
 
 def _needed(cond: Condition | None) -> frozenset[str]:

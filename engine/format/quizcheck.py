@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from engine.format.scenario import Scenario
-from engine.format.yamlsource import Path
+from engine.format.yamlnodes import Path
 
 
 class Reporter(Protocol):

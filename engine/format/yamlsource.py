@@ -22,7 +22,7 @@ pure-Python parser (for files up to ``PY_ERROR_BYTES``) because its messages are
 
 A valid file of plain data (no anchors, aliases or tags: every real scenario) goes from events
 straight to data in one pass (``_load_direct``); anything else, and every error, takes the full
-path (``_compose`` then ``_Converter``), which alone words errors, so both give the same result.
+path (``_compose`` then ``yamlnodes.NodeConverter``), which alone words errors, so both give the same result.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -48,77 +47,23 @@ from yaml.events import (
     StreamStartEvent,
 )
 
-from engine.format.fold import tighten
-from engine.format.problems import Problem, ScenarioInvalid
+from engine.format.problems import ScenarioInvalid
 from engine.format.slips import explain_syntax
-from engine.format.yamlwords import translate
+from engine.format.yamlnodes import MAX_DEPTH, MAX_VALUES, NodeConverter, Path, SourceMap, invalid, invalid_at
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_VALUES = 200_000
 PY_ERROR_BYTES = 256 * 1024
-_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 _FastLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Characters YAML forbids in a stream (tab, newlines and NEL are allowed); found up front so
 # the message can name the line and column.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
-# What a double-quoted escape may not produce: control characters other than tab and newline (an
-# ESC clears a terminal when text mode shows the string, a CR overwrites the line). Keys allow
-# neither tab nor newline: a key is a name that messages echo.
-_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_KEY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_BINARY_TAG = "tag:yaml.org,2002:binary"
-
-Path = tuple[str | int, ...]
-
-
-@dataclass
-class SourceMap:
-    """Positions (1-based line, column) of every value, keyed by its path from the root.
-
-    ``keys`` holds the position of a mapping key itself, which is where an "unknown field" or
-    "wrong value" message is most useful.
-    """
-
-    file: str
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-
-    def position(self, path: Path) -> tuple[int, int]:
-        """Best position for a path: the value, else the key, else the nearest ancestor."""
-        probe = tuple(path)
-        while True:
-            if probe in self.keys and probe in self.values:
-                # for scalars the key is the more recognisable place; for blocks, the key too
-                return self.keys[probe]
-            if probe in self.values:
-                return self.values[probe]
-            if probe in self.keys:
-                return self.keys[probe]
-            if not probe:
-                return (1, 1)
-            probe = probe[:-1]
-
-    def value_position(self, path: Path) -> tuple[int, int]:
-        probe = tuple(path)
-        while probe and probe not in self.values:
-            probe = probe[:-1]
-        return self.values.get(probe, (1, 1))
-
-
-def _fail(file: str, line: int, column: int, code: str, message: str) -> ScenarioInvalid:
-    return ScenarioInvalid([Problem(file, line, column, "error", code, message)])
-
-
-def _fail_at(file: str, mark: Any, code: str, message: str) -> ScenarioInvalid:
-    return _fail(file, mark.line + 1, mark.column + 1, code, message)
 
 
 def decode(raw: bytes, file: str) -> str:
     """Bytes to text, with a positioned error for non-UTF-8 input."""
     if len(raw) > MAX_BYTES:
-        raise _fail(
+        raise invalid(
             file,
             1,
             1,
@@ -131,7 +76,7 @@ def decode(raw: bytes, file: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise _fail(
+        raise invalid(
             file,
             line,
             column,
@@ -144,12 +89,12 @@ def decode(raw: bytes, file: str) -> str:
 def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse YAML text into plain data and its SourceMap, or raise ScenarioInvalid."""
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise _fail(file, 1, 1, "file-too-large", f"文件过大：场景文件最大 {MAX_BYTES // 1024} KiB")
+        raise invalid(file, 1, 1, "file-too-large", f"文件过大：场景文件最大 {MAX_BYTES // 1024} KiB")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise _fail(
+        raise invalid(
             file,
             line,
             column,
@@ -175,8 +120,8 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         raise _syntax_error(error, file, text) from None
     smap = SourceMap(file)
     if node is None:
-        raise _fail(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
-    converter = _Converter(file, smap, text)
+        raise invalid(file, 1, 1, "empty-file", "文件是空的：请从 `python play.py new 名称` 生成的模板开始")
+    converter = NodeConverter(file, smap, text)
     with paused_gc():
         return converter.convert(node, (), 0), smap
 
@@ -211,7 +156,7 @@ def _syntax_error(exc: yaml.YAMLError, file: str, text: str = "") -> ScenarioInv
 
 
 def _too_deep(file: str, line: int, column: int) -> ScenarioInvalid:
-    return _fail(file, line, column, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号")
+    return invalid(file, line, column, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层；请检查缩进或括号")
 
 
 def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
@@ -251,7 +196,7 @@ def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
         if kind in (ScalarEvent, SequenceStartEvent, MappingStartEvent):
             nodes += 1
             if nodes > MAX_VALUES:
-                raise _fail_at(
+                raise invalid_at(
                     file,
                     event.start_mark,
                     "too-many-values",
@@ -303,7 +248,7 @@ def _compose(text: str, file: str, loader: Any) -> yaml.Node | None:
 
 
 class _Unusual(Exception):
-    """Raised by :func:`_load_direct` for input it leaves to ``_compose`` + ``_Converter``."""
+    """Raised by :func:`_load_direct` for input it leaves to ``_compose`` + ``NodeConverter``."""
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -313,7 +258,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 def _load_direct(text: str, smap: SourceMap) -> Any:
     """Plain data straight from parser events, in one pass: the common case of a valid file.
 
-    Gives exactly what ``_Converter`` gives for a ``_compose`` tree, without building and
+    Gives exactly what ``NodeConverter`` gives for a ``_compose`` tree, without building and
     then walking that tree (half the objects, and the second walk touched them all again).
     It handles no anchors, aliases, explicit tags, complex or merge keys and no errors: on any
     of those it raises ``_Unusual`` (or the error itself) and the caller starts over on the
@@ -336,7 +281,7 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
             tags[value] = tag
         return tag
 
-    converter = _Converter(smap.file, smap, text)
+    converter = NodeConverter(smap.file, smap, text)
     values, keys = smap.values, smap.keys
     # per open collection: [container, its path, mapping: key waiting for its value (else None)]
     stack: list[list[Any]] = []
@@ -378,9 +323,9 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
                     tag = resolve(value)
                     if tag != _STR_TAG:
                         node = yaml.ScalarNode(tag, value, mark, event.end_mark, event.style)
-                        value = converter._scalar(node)
+                        value = converter.scalar(node)
                 elif event.style == '"':  # escapes: checked as the full path does
-                    value = converter._scalar(yaml.ScalarNode(_STR_TAG, value, mark, event.end_mark))
+                    value = converter.scalar(yaml.ScalarNode(_STR_TAG, value, mark, event.end_mark))
                 if type(value) is str and mark.line != event.end_mark.line:
                     value = converter.folded(value, event.style, mark, event.end_mark)
             else:
@@ -406,131 +351,3 @@ def _load_direct(text: str, smap: SourceMap) -> Any:
     if not root:
         raise _Unusual  # empty
     return root[0]
-
-
-class _Converter:
-    def __init__(self, file: str, smap: SourceMap, text: str = "") -> None:
-        self.file = file
-        self.smap = smap
-        self.text = text  # the source, for re-folding multi-line text
-        self.lines: list[str] | None = None
-        self.count = 0
-        self._loader = yaml.SafeLoader("")
-        self._loader.dispose()  # its parser state refers back to it: a cycle only gc would free
-
-    def _bump(self, node: yaml.Node) -> None:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise _fail(
-                self.file,
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-                "too-many-values",
-                f"值的数量超过上限 {MAX_VALUES}（可能是锚点/别名层层展开）；请不要嵌套使用别名",
-            )
-
-    def convert(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        self._bump(node)
-        pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if depth > MAX_DEPTH:
-            raise _fail(
-                self.file, *pos, "too-deep", f"嵌套过深：最多允许 {MAX_DEPTH} 层（可能是别名引用了自身）"
-            )
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
-            # e.g. !!python/object/apply on a list, !!set, !!omap: we build plain data only
-            raise _fail(self.file, *pos, "bad-value", f"不支持的 YAML 标签 “{node.tag}”；请去掉它")
-        self.smap.values.setdefault(path, pos)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _fail(
-                        self.file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        "bad-key",
-                        "键必须是简单文本；请去掉复杂键（? 语法）",
-                    )
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _fail(
-                        self.file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        "merge-key",
-                        "不支持 YAML 合并键 “<<”；请直接写出各字段",
-                    )
-                # keys are names, never bools: YAML 1.1 would read a key `on:` as True
-                key = str(key_node.value)
-                key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                bad = _KEY_CONTROL.search(key)
-                if bad:
-                    raise _fail(
-                        self.file,
-                        *key_pos,
-                        "bad-key",
-                        f"键里有换行或控制字符 U+{ord(bad.group()):04X}；键是字段名或 id，请删除它",
-                    )
-                if key in result:
-                    first = self.smap.keys.get((*path, key), key_pos)
-                    raise _fail(
-                        self.file,
-                        *key_pos,
-                        "duplicate-key",
-                        f"重复的键 “{key}”（第一次出现在第 {first[0]} 行）；请删除或合并其中一个",
-                    )
-                self.smap.keys[tuple((*path, key))] = key_pos
-                result[key] = self.convert(value_node, (*path, key), depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        value = self._scalar(node)
-        if isinstance(value, str) and node.start_mark.line != node.end_mark.line:
-            return self.folded(value, node.style, node.start_mark, node.end_mark)
-        return value
-
-    def folded(self, value: str, style: str | None, start: Any, end: Any) -> str:
-        """Multi-line text with its Chinese line joins closed up (engine.format.fold)."""
-        if self.lines is None:
-            self.lines = self.text.splitlines()
-        return tighten(value, style, (start.line, start.column), (end.line, end.column), self.lines)
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        # Resolve plain scalars exactly as SafeLoader would (bools, ints, null, floats).
-        pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if node.tag == _BINARY_TAG:
-            # bytes would pass a text field as their decoding: escapes and all, unchecked
-            raise _fail(self.file, *pos, "bad-value", "不支持 !!binary（二进制数据）；场景里只能写文本")
-        try:
-            value = self._loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            mark = exc.problem_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else pos
-            raise _fail(self.file, line, column, "bad-value", translate(exc.problem or "", "")) from None
-        except (ValueError, OverflowError, TypeError):
-            # e.g. an integer of thousands of digits, or `!!int abc`
-            raise _fail(
-                self.file,
-                *pos,
-                "bad-value",
-                "无法读取的值：数字过长或格式不对；请检查这个值（需要文字请加引号）",
-            ) from None
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:  # a "\ud800" escape: not a character, cannot be stored
-                raise _fail(
-                    self.file,
-                    *pos,
-                    "bad-value",
-                    "无法读取的值：含有无效的 Unicode 转义（如 \\ud800）；请删除它",
-                ) from None
-            bad = _VALUE_CONTROL.search(value)
-            if bad:
-                raise _fail(
-                    self.file,
-                    *pos,
-                    "control-char",
-                    f"文本中有控制字符 U+{ord(bad.group()):04X}（来自 \\e、\\x1b 之类的转义）；请删除它",
-                )
-        return value

@@ -38,7 +38,8 @@ from statistics import median
 from engine.format.model import Choice, FlagValue, Node
 from engine.format.problems import Problem
 from engine.format.scenario import Scenario
-from engine.format.yamlsource import Path, SourceMap, load_yaml, paused_gc
+from engine.format.yamlnodes import Path, SourceMap
+from engine.format.yamlsource import load_yaml, paused_gc
 
 REAL_DECISIONS_MIN = 4  # every role of a full-length scenario gets at least this many ...
 FULL_SESSION_MINUTES = 15  # ... (a scenario expected to last this long; short drills are exempt)
