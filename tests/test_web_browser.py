@@ -93,9 +93,16 @@ def test_three_phones_play_the_tutorial_to_the_end(tmp_path: Path) -> None:
             progress = dash.locator(f'[data-quiz-progress="{link.id}"]')
             progress.locator(".state-line", has_text="1/3 人已答完").wait_for()
             shot(dash, "dashboard-quiz")
+            hints = dash.locator(f'[data-team="{link.id}"] [data-op="hint"]')
+            assert hints.count() == 3 and all(
+                hints.nth(i).is_disabled() for i in range(3)
+            )  # not in the check
             for role in ("wanghuiwu", "lihanjun"):
                 assert answer_check(phones[role], deadline) == 5
             phones["lida"].locator('[data-role-card="lida"]').wait_for()  # the check is over: play
+            dash.locator(f'[data-team="{link.id}"] [data-op="hint"]:not([disabled])').first.wait_for(
+                state="attached"
+            )
 
             # Reload mid-task: the same role and task come back.
             lodging = phones["wanghuiwu"].locator('[data-role-card="wanghuiwu"] .task-title')

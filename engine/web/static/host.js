@@ -145,13 +145,15 @@ function folded(kind, t, summary, body) {
 
 function roleControls(t) {
   const s = t.team;
+  // hints and skips are for the game: during the knowledge check the rules would refuse them
+  const asking = t.quiz ? { disabled: true, title: "知识小测进行中，答完或跳过小测后可用" } : null;
   return folded("more", t, "操作", [
     h("ul", { class: "team-list" }, s.roles.map((r) => h("li", {},
       h("span", {}, disc(r, "small"), " ", h("b", {}, r.name), r.player ? `（${r.player}）` : "",
         h("div", { class: "muted" }, r.wait ? r.wait.lines.join("；") : r.situation)),
       h("span", { class: "row-buttons" },
-        h("button", { class: "secondary", type: "button", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }) }, "提示"),
-        h("button", { class: "secondary", type: "button", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }) }, "跳过"))))),
+        h("button", { class: "secondary", type: "button", "data-op": "hint", title: "给提示", onclick: () => org("hint", t.id, { role: r.id }), ...asking }, "提示"),
+        h("button", { class: "secondary", type: "button", "data-op": "skip", title: "跳过当前任务", onclick: () => confirm(`跳过 ${r.name} 当前的任务？（记入日志，不得分）`) && org("skip", t.id, { role: r.id }), ...asking }, "跳过"))))),
     h("button", { class: "secondary", type: "button", onclick: () => confirm(`结束「${t.name}」的游戏？`) && org("abandon", t.id) }, "结束游戏"),
   ]);
 }
