@@ -128,6 +128,7 @@ def test_resources_inside_a_zip_are_copied_out_once(tmp_path: Path, monkeypatch:
 # -- the command line ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_scenarios_command_lists_bundled_and_own(tmp_path: Path, own_scenarios: Path) -> None:
     empty = play("scenarios", cwd=tmp_path)
     assert empty.returncode == 0, empty.stderr
@@ -146,6 +147,7 @@ def test_scenarios_command_lists_bundled_and_own(tmp_path: Path, own_scenarios: 
     assert lines.index("  ✓ 有效　tutorial　入门教程：筹备一大") < lines.index("  ✓ 有效　my_story　我的故事")
 
 
+@pytest.mark.slow
 def test_scenarios_command_flags_duplicate_ids(tmp_path: Path, own_scenarios: Path) -> None:
     own_copy(own_scenarios, "again.yaml", "tutorial")
     out = play("scenarios", cwd=tmp_path).stdout
@@ -153,6 +155,7 @@ def test_scenarios_command_flags_duplicate_ids(tmp_path: Path, own_scenarios: Pa
     assert "有 2 个场景文件的 id 都是 “tutorial”" in out
 
 
+@pytest.mark.slow
 def test_text_mode_finds_an_own_scenario_by_id_from_any_folder(tmp_path: Path, own_scenarios: Path) -> None:
     own_copy(own_scenarios, "whatever.yaml", "my_copy", "我的副本")
     args = ["text", "--scenario", "my_copy", "--players", "张三,李四,王五", "--simulated-clock"]
@@ -163,6 +166,7 @@ def test_text_mode_finds_an_own_scenario_by_id_from_any_folder(tmp_path: Path, o
     assert "══ 我的副本 ══" in out.stdout and "══ 结局：筹备圆满 ══" in out.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [
@@ -181,6 +185,7 @@ def test_commands_explain_an_unknown_scenario_id(tmp_path: Path, command: list[s
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_commands_refuse_a_duplicated_id(tmp_path: Path, own_scenarios: Path) -> None:
     own_copy(own_scenarios, "again.yaml", "tutorial")
     result = play("simulate", "--teams", "1", "--scenario", "tutorial", cwd=tmp_path)
@@ -188,6 +193,7 @@ def test_commands_refuse_a_duplicated_id(tmp_path: Path, own_scenarios: Path) ->
     assert "有 2 个场景文件的 id 都是 “tutorial”" in result.stderr
 
 
+@pytest.mark.slow
 def test_simulate_and_validate_take_ids(tmp_path: Path) -> None:
     sim = play("simulate", "--scenario", "tutorial", "--teams", "2", cwd=tmp_path)
     assert sim.returncode == 0 and "模拟 入门教程：筹备一大" in sim.stdout, sim.stderr
@@ -195,6 +201,7 @@ def test_simulate_and_validate_take_ids(tmp_path: Path) -> None:
     assert checked.returncode == 0 and "检查了 2 个文件：0 个错误" in checked.stdout
 
 
+@pytest.mark.slow
 def test_the_game_option_accepts_an_id(tmp_path: Path) -> None:
     from engine.cli.main import build_parser
 
@@ -204,6 +211,7 @@ def test_the_game_option_accepts_an_id(tmp_path: Path) -> None:
     assert build_parser().parse_args(["game", "--scenario", "tutorial"]).scenario == ["tutorial"]
 
 
+@pytest.mark.slow
 def test_version_flag(tmp_path: Path) -> None:
     from engine import __version__
 
@@ -213,6 +221,7 @@ def test_version_flag(tmp_path: Path) -> None:
         assert out.stdout.startswith(f"情景 Qingjing {__version__} (Python ")
 
 
+@pytest.mark.slow
 def test_output_into_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "play.py"), "scenarios"],

@@ -7,12 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from engine.cli.main import _command_modules, build_parser, with_default_command
 from engine.store.db import default_db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_help_lists_every_command_in_chinese_and_english() -> None:
     out = subprocess.run([sys.executable, "play.py", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0
@@ -27,6 +30,7 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert not missing, f"commands missing from README.md: {missing}"
 
 
+@pytest.mark.slow
 def test_env_variable_overrides_the_default_store(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("QINGJING_DB", raising=False)
     default = default_db_path()
@@ -41,6 +45,7 @@ def test_env_variable_overrides_the_default_store(tmp_path: Path, monkeypatch) -
     assert target.exists()
 
 
+@pytest.mark.slow
 def test_parser_builds_without_importing_pygame() -> None:
     code = "import sys, engine.cli.main as c; c.build_parser(); print('pygame' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
@@ -52,6 +53,7 @@ states = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(raw=conditions, state=states)
 def test_compiled_condition_equals_reference(raw: dict, state: State) -> None:  # type: ignore[type-arg]
@@ -59,6 +61,7 @@ def test_compiled_condition_equals_reference(raw: dict, state: State) -> None:  
     assert compile_condition(cond)(state) == holds(cond, state)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(raw=conditions, state=states)
 def test_unmet_tasks_is_empty_exactly_when_the_condition_holds_or_names_no_task(

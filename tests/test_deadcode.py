@@ -46,6 +46,7 @@ def test_each_dead_item_has_its_reason() -> None:
     assert (dead["delivered_late"].line, dead["delivered_late"].column) == (82, 5)
 
 
+@pytest.mark.slow
 def test_cli_fails_with_reasons_in_text_and_json() -> None:
     result = cli(str(DEAD))
     assert result.returncode == 1, result.stdout
@@ -100,6 +101,7 @@ def test_task_whose_requirement_never_holds() -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")))
 @pytest.mark.parametrize("skips", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_shipped_scenarios_have_no_dead_content(name: str, skips: bool) -> None:

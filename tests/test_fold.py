@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,7 @@ def test_tutorial_texts_have_no_space_between_chinese_characters() -> None:
     assert [t for t in texts if CJK_GAP.search(t)] == []
 
 
+@pytest.mark.slow
 def test_text_mode_shows_folded_chinese_without_spaces(tmp_path: Path) -> None:
     out = subprocess.run(
         [
@@ -88,6 +90,7 @@ def test_text_mode_shows_folded_chinese_without_spaces(tmp_path: Path) -> None:
     assert not re.search(r"[。，；：] ", out.stdout), re.search(r".{10}[。，；：] .{10}", out.stdout)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(

@@ -226,6 +226,7 @@ def stores(tmp_path: Path) -> Iterator[tuple[Store, Store, Store]]:
         store.close()
 
 
+@pytest.mark.slow
 def test_desktop_text_and_phones_announce_the_same_things(
     yida: Scenario,
     script: tuple[dict[str, str], list[tuple[float, Choose]], list[Event]],

@@ -253,6 +253,7 @@ def simulate(
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(spec=scenarios(), data=st.data())
 def test_generated_scenarios_keep_the_invariants(spec: dict[str, Any], data: st.DataObject) -> None:
@@ -260,6 +261,7 @@ def test_generated_scenarios_keep_the_invariants(spec: dict[str, Any], data: st.
     simulate(s, data)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(spec=scenarios(), data=st.data())
 def test_a_dependency_cycle_validate_names_never_happens_in_play(
@@ -276,6 +278,7 @@ def test_a_dependency_cycle_validate_names_never_happens_in_play(
         assert name not in (state.done if kind == "task" else state.fired), f"{kind} {name} happened"
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=scenarios(), data=st.data())
 def test_verify_agrees_with_simulation(spec: dict[str, Any], data: st.DataObject) -> None:

@@ -66,6 +66,7 @@ def test_mermaid_is_consistent(scenario) -> None:  # type: ignore[no-untyped-def
     assert links and all(a in declared and b in declared for a, b in links)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".svg", ".dot", ".mmd", ".png"])
 def test_cli_writes_each_format(tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"map{suffix}"
@@ -88,6 +89,7 @@ def test_cli_writes_each_format(tmp_path: Path, suffix: str) -> None:
         assert "李达" in data.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_cli_rejects_unknown_format(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "play.py", "graph", "scenarios/tutorial.yaml", "-o", str(tmp_path / "map.txt")],

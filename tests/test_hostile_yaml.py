@@ -64,6 +64,7 @@ def test_the_corpus_is_complete() -> None:
     assert {p.stem for p in HOSTILE.glob("*.yaml")} == set(EXPECTED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_file_gives_a_positioned_error(name: str) -> None:
     path = HOSTILE / f"{name}.yaml"
@@ -79,6 +80,7 @@ def test_hostile_file_gives_a_positioned_error(name: str) -> None:
         assert "Traceback" not in m["msg"] and "\n" not in m["msg"]
 
 
+@pytest.mark.slow
 def test_mutated_tutorial_never_crashes_the_loader() -> None:
     """Every value of the tutorial replaced in turn by a value of another type (wrong types
     everywhere): the loader reports problems and never raises anything but ScenarioInvalid."""
@@ -183,6 +185,7 @@ def test_validate_cli_bounded_time_and_memory(tmp_path: Path) -> None:
     assert f"检查了 {len(files)} 个文件" in out.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["tabs", "duplicate_keys", "empty", "latin1"])
 def test_validate_cli_one_file(name: str) -> None:
     out = subprocess.run(

@@ -92,6 +92,7 @@ SLIPS = [
 ]
 
 
+@pytest.mark.slow
 def test_no_parser_english_reaches_an_organizer() -> None:
     """Random slips typed anywhere into the tutorial: every message is Chinese."""
     text = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent.parent / "engine"
@@ -25,12 +26,18 @@ ALLOWED = {
 }
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """Each module parsed once for all the checks below (they each walk the whole engine)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _rank(package: str) -> int:
     return next(i for i, layer in enumerate(LAYERS) if package in layer)
 
 
 def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -71,7 +78,7 @@ def test_no_relative_imports_across_packages() -> None:
     # absolute imports keep the layer of every dependency visible in the import line
     relative = []
     for path in sorted(ENGINE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _tree(path)
         relative += [
             f"{path.relative_to(ENGINE)}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level
         ]
@@ -107,7 +114,7 @@ def _module_imports(path: Path, modules: set[str]) -> set[str]:
         def visit_Import(self, node: ast.Import) -> None:
             found.update(alias.name for alias in node.names)
 
-    Visitor().visit(ast.parse(path.read_text(encoding="utf-8")))
+    Visitor().visit(_tree(path))
     return found & modules
 
 
@@ -169,7 +176,7 @@ def test_module_names_are_unique_outside_the_cli_commands() -> None:
 def test_class_names_are_unique() -> None:
     seen: dict[str, list[str]] = {}
     for path in _modules():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             if isinstance(node, ast.ClassDef):
                 seen.setdefault(node.name, []).append(str(path.relative_to(ENGINE)))
     twice = {name for name, places in seen.items() if len(places) > 1}
@@ -181,7 +188,7 @@ def test_only_the_store_speaks_sql() -> None:
     speaking = set()
     for path in _modules():
         rel = path.relative_to(ENGINE)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _tree(path)
         for node in ast.walk(tree):
             names = (
                 [a.name for a in node.names]

@@ -92,6 +92,7 @@ def test_yaml_booleans_are_not_ids_and_keys_stay_text() -> None:
     assert "未知字段 “on”" in info.value.problems[0].message
 
 
+@pytest.mark.slow
 def test_validate_command_exit_codes() -> None:
     ok = subprocess.run(
         [sys.executable, "play.py", "validate", "scenarios/*.yaml"], cwd=ROOT, capture_output=True, text=True

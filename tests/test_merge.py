@@ -42,6 +42,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_importing_branch_files_twice_adds_their_sessions_once(
     backend: str, tmp_path: Path, tutorial: Scenario
 ) -> None:
@@ -70,6 +71,7 @@ def test_importing_branch_files_twice_adds_their_sessions_once(
     assert listed.returncode == 0 and all(sid in listed.stdout for sid in ids)
 
 
+@pytest.mark.slow
 def test_a_session_played_on_after_an_import_gets_its_new_steps(
     backend: str, tmp_path: Path, tutorial: Scenario
 ) -> None:
@@ -91,6 +93,7 @@ def test_a_session_played_on_after_an_import_gets_its_new_steps(
     target.close()
 
 
+@pytest.mark.slow
 def test_a_conflicting_session_is_refused_and_the_target_keeps_its_own(
     backend: str, tmp_path: Path, tutorial: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,6 +113,7 @@ def test_a_conflicting_session_is_refused_and_the_target_keeps_its_own(
     target.close()
 
 
+@pytest.mark.slow
 def test_an_old_branch_file_is_read_through_an_upgraded_copy(backend: str, tmp_path: Path) -> None:
     old = tmp_path / "v1.db"
     shutil.copyfile(FIXTURES / "store_v1.db", old)
@@ -121,6 +125,7 @@ def test_an_old_branch_file_is_read_through_an_upgraded_copy(backend: str, tmp_p
     assert report.returncode == 0, report.stderr
 
 
+@pytest.mark.slow
 def test_importing_a_file_that_is_not_a_store_says_so(backend: str, tmp_path: Path) -> None:
     junk = tmp_path / "notes.db"
     junk.write_text("不是数据库", encoding="utf-8")
@@ -129,6 +134,7 @@ def test_importing_a_file_that_is_not_a_store_says_so(backend: str, tmp_path: Pa
     assert junk.read_text(encoding="utf-8") == "不是数据库"
 
 
+@pytest.mark.slow
 def test_roster_links_come_along_and_find_the_servers_members(
     backend: str, tmp_path: Path, tutorial: Scenario
 ) -> None:

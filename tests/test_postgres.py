@@ -50,6 +50,7 @@ def closed_port() -> int:
         return int(s.getsockname()[1])  # nothing listens there once closed
 
 
+@pytest.mark.slow
 def test_a_postgres_url_is_never_taken_for_a_path(tmp_path: Path) -> None:
     url = f"postgresql://nobody:hunter2@127.0.0.1:{closed_port()}/qingjing"
     out = cli("sessions", "--db", url, cwd=tmp_path)
@@ -72,6 +73,7 @@ def test_a_missing_postgres_database_is_named(postgres_server: str) -> None:
         Store(url)
 
 
+@pytest.mark.slow
 def test_two_concurrent_simulate_runs_into_one_postgres_database(postgres_url: str, tmp_path: Path) -> None:
     runs = [
         subprocess.Popen(
@@ -113,6 +115,7 @@ def test_two_concurrent_simulate_runs_into_one_postgres_database(postgres_url: s
     assert data["cohort"]["totals"]["sessions"] == 30 and len(data["sessions"]) == 30
 
 
+@pytest.mark.slow
 def test_text_mode_and_resume_on_postgres(postgres_url: str) -> None:
     args = ["text", "--scenario", "tutorial", "--players", "张三,李四,王五"]
     args += ["--roles", "lida=张三,wanghuiwu=李四,lihanjun=王五", "--simulated-clock", "--db", postgres_url]
@@ -135,6 +138,7 @@ def test_text_mode_and_resume_on_postgres(postgres_url: str) -> None:
     assert "══ 结局：筹备圆满 ══" in rest.stdout
 
 
+@pytest.mark.slow
 def test_backup_of_a_postgres_store_uses_pg_dump(postgres_url: str, tmp_path: Path) -> None:
     from engine.store.backup import pg_dump_program
 
@@ -151,6 +155,7 @@ def test_backup_of_a_postgres_store_uses_pg_dump(postgres_url: str, tmp_path: Pa
     assert again.returncode == 2 and "已经存在" in again.stderr
 
 
+@pytest.mark.slow
 def test_the_roster_command_on_postgres(postgres_url: str, tmp_path: Path) -> None:
     sheet = tmp_path / "成员.csv"
     sheet.write_bytes("姓名,支部,编号\r\n张三,一支部,001\r\n李四,二支部,\r\n".encode("utf-8-sig"))
@@ -161,6 +166,7 @@ def test_the_roster_command_on_postgres(postgres_url: str, tmp_path: Path) -> No
     assert listed.returncode == 0 and "张三" in listed.stdout and "李四" in listed.stdout
 
 
+@pytest.mark.slow
 def test_the_game_window_on_postgres(postgres_url: str) -> None:
     """The pygame game on a server store: a team set up and playing, then resumed from the title."""
     import pygame

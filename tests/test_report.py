@@ -115,6 +115,7 @@ def test_replay_agrees_with_the_live_summary(cohort_db: Path) -> None:
     store.close()
 
 
+@pytest.mark.slow
 def test_totals_agree_across_json_csv_html(outputs: dict[str, Path]) -> None:
     doc = json.loads(outputs["json"].read_text(encoding="utf-8"))
     assert doc["format"] == "qingjing-report" and doc["version"] == 3
@@ -222,6 +223,7 @@ def test_single_session_debrief_html(tmp_path: Path, cohort_db: Path) -> None:
     assert [t for t, _ in html.tags].count("svg") == 2  # Gantt + who-held-up bars
 
 
+@pytest.mark.slow
 def test_xapi_statements(outputs: dict[str, Path], cohort_db: Path) -> None:
     stmts = json.loads(outputs["xapi"].read_text(encoding="utf-8"))
     doc = json.loads(outputs["json"].read_text(encoding="utf-8"))

@@ -125,6 +125,7 @@ def test_a_fold_that_changed_is_caught_by_the_stored_summary(
     store.close()
 
 
+@pytest.mark.slow
 def test_resume_command_explains_a_refusal_without_a_traceback(tmp_path: Path, tutorial: Scenario) -> None:
     db = tmp_path / "q.db"
     store = Store(db)

@@ -29,6 +29,7 @@ def play(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_new_writes_a_clean_scenario_into_the_own_folder(tmp_path: Path, own_scenarios: Path) -> None:
     result = play("new", "my_story", "--title", "我的故事", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -52,6 +53,7 @@ def test_new_writes_a_clean_scenario_into_the_own_folder(tmp_path: Path, own_sce
     assert balance_problems(scenario, waits=report.role_wait) == []
 
 
+@pytest.mark.slow
 def test_new_with_a_path_points_its_modeline_at_the_shipped_schema(tmp_path: Path) -> None:
     out = tmp_path / "work" / "deep" / "x.yaml"
     result = play("new", "x", "-o", str(out), cwd=tmp_path)
@@ -66,6 +68,7 @@ def test_new_with_a_path_points_its_modeline_at_the_shipped_schema(tmp_path: Pat
     assert in_repo.returncode == 0
 
 
+@pytest.mark.slow
 def test_new_refuses_an_id_another_scenario_has(tmp_path: Path, own_scenarios: Path) -> None:
     result = play("new", "tutorial", cwd=tmp_path)
     assert result.returncode == 1
@@ -73,6 +76,7 @@ def test_new_refuses_an_id_another_scenario_has(tmp_path: Path, own_scenarios: P
     assert not own_scenarios.exists()
 
 
+@pytest.mark.slow
 def test_new_refuses_to_overwrite_and_bad_names(tmp_path: Path) -> None:
     target = tmp_path / "x.yaml"
     target.write_text("mine", encoding="utf-8")

@@ -277,6 +277,7 @@ def test_the_intrusion_cuts_off_the_minutes(yida: Scenario, store: Store) -> Non
     assert "《会议记录》被迫中断" in out
 
 
+@pytest.mark.slow
 def test_default_text_command_opens_the_flagship(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
     result = subprocess.run(

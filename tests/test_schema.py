@@ -48,6 +48,7 @@ def test_schema_rejects_typos_and_bad_conditions() -> None:
     assert list(validator.iter_errors(data))
 
 
+@pytest.mark.slow
 def test_cli_writes_schema(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
     result = subprocess.run(

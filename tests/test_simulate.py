@@ -89,6 +89,7 @@ def test_pressing_the_first_option_rarely_earns_the_experts_ending() -> None:
     assert careful.expert == "red_boat" and careful.endings["red_boat"] > 0  # the yardstick can be met
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_share_of_the_experts_ending(tmp_path: Path) -> None:
     args = [
         sys.executable,

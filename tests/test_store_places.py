@@ -49,6 +49,7 @@ def digest(folder: Path) -> dict[str, str]:
 # --- special files as --db -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @POSIX
 def test_a_fifo_or_a_device_as_db_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.db"
@@ -179,6 +180,7 @@ def test_reading_from_a_read_only_mount_works_and_playing_names_the_cause(
 # --- backup ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_backup_copies_a_store_in_use_with_its_wal_and_a_plain_copy_does_not(
     tmp_path: Path, tutorial: Scenario
 ) -> None:
@@ -214,6 +216,7 @@ def test_backup_copies_a_store_in_use_with_its_wal_and_a_plain_copy_does_not(
     store.close()
 
 
+@pytest.mark.slow
 def test_backup_never_overwrites_and_explains_bad_targets(tmp_path: Path, tutorial: Scenario) -> None:
     db = tmp_path / "qingjing.db"
     filled(db, tutorial, sessions=1)

@@ -152,6 +152,7 @@ def open_and_use(path: Path) -> None:
         store.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", BAD_FILES)
 def test_bad_file_gives_a_clear_message_and_stays_unchanged(
     tmp_path: Path, tutorial: Scenario, case: str
@@ -240,6 +241,7 @@ def test_chmod_read_only_file(tmp_path: Path, tutorial: Scenario) -> None:  # pr
     store.close()
 
 
+@pytest.mark.slow
 def test_cli_on_a_read_only_store_lists_sessions(tmp_path: Path, tutorial: Scenario) -> None:
     db = tmp_path / "ro.db"
     filled_store(db, tutorial, sessions=1)
@@ -405,6 +407,7 @@ def test_a_v1_store_migrates_to_steps_and_keeps_every_event(tmp_path: Path) -> N
     store.close()
 
 
+@pytest.mark.slow
 def test_an_unreadable_v1_event_stops_the_migration_and_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "v1.db"
     db.write_bytes((ROOT / "tests" / "fixtures" / "store_v1.db").read_bytes())
@@ -455,6 +458,7 @@ def test_a_failing_migration_leaves_the_store_as_it_was(
 # --- a log edited by hand ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [

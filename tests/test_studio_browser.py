@@ -20,6 +20,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 def test_studio_lists_a_planted_error_and_updates_when_it_is_fixed(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -58,6 +59,7 @@ def test_studio_lists_a_planted_error_and_updates_when_it_is_fixed(tmp_path: Pat
         handle.stop()
 
 
+@pytest.mark.slow
 def test_play_test_shows_every_role_and_a_trap_pop_up(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 

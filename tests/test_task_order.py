@@ -84,6 +84,7 @@ def test_later_task_needing_more_than_the_earlier_one_is_not_reported() -> None:
     assert [p for p in parse_scenario(text, "x.yaml").warnings if p.code == "task-order"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["tutorial.yaml", "yida_1921.yaml"])
 def test_no_warning_means_no_overtaking_in_any_play(name: str) -> None:
     text = (ROOT / "scenarios" / name).read_text(encoding="utf-8")

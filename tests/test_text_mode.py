@@ -78,6 +78,7 @@ def text_args() -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_piped_playthrough_reaches_the_perfect_ending(tmp_path: Path) -> None:
     out = run_cli(text_args(), PERFECT, tmp_path / "s.db")
     assert out.returncode == 0, out.stderr
@@ -89,6 +90,7 @@ def test_piped_playthrough_reaches_the_perfect_ending(tmp_path: Path) -> None:
     assert (row.status, row.ending, row.score, row.team) == ("ended", "perfect", 95, "一队")
 
 
+@pytest.mark.slow
 def test_piped_playthrough_with_traps_reaches_the_other_ending(tmp_path: Path) -> None:
     out = run_cli(text_args(), WITH_TRAPS, tmp_path / "s.db")
     assert out.returncode == 0, out.stderr
@@ -146,6 +148,7 @@ def test_facilitator_commands_in_text_mode(tutorial: Scenario, store: Store) -> 
     assert "session_unpaused" in kinds and kinds[-1] == "session_abandoned"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", [["--scenario", "tests/bad/unknown_goto.yaml"], ["--roles", "lida"]])
 def test_bad_arguments_give_messages_not_tracebacks(tmp_path: Path, bad: list[str]) -> None:
     args = ["text", "--players", "甲,乙", "--scenario", "scenarios/tutorial.yaml", *bad]
@@ -155,6 +158,7 @@ def test_bad_arguments_give_messages_not_tracebacks(tmp_path: Path, bad: list[st
     assert out.stderr.strip()
 
 
+@pytest.mark.slow
 def test_a_scripted_session_answers_the_check_before_and_after(tmp_path: Path) -> None:
     """The knowledge check from a file: each player in turn before play, the game, then again
     after the ending, and the answers with each player's score before and after."""

@@ -175,6 +175,7 @@ def test_facilitator_menu_hint_skip_pause_end(app: App, store: Store) -> None:
     assert store.session(sid).status == "abandoned"
 
 
+@pytest.mark.slow
 def test_resume_from_title_in_a_fresh_app(tmp_path: Path, clock: ManualClock) -> None:
     db = tmp_path / "resume.db"
     store = Store(db)
@@ -220,6 +221,7 @@ def test_resume_from_title_in_a_fresh_app(tmp_path: Path, clock: ManualClock) ->
         store.close()
 
 
+@pytest.mark.slow
 def test_window_resize_and_traditional_toggle(app: App) -> None:
     scene = set_up_team(app)
     pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1024, h=600, size=(1024, 600)))

@@ -125,6 +125,7 @@ def join(base_url: str, code: str, name: str) -> None:
     asyncio.run(go())
 
 
+@pytest.mark.slow
 def test_key_from_setup_hosts_draws_scannable_qr_adds_a_team_and_esc_stops(app: App, store: Store) -> None:
     setup = open_setup(app)
     setup.team.value = "红星小组"
@@ -175,6 +176,7 @@ def test_key_from_setup_hosts_draws_scannable_qr_adds_a_team_and_esc_stops(app: 
     assert names == {"红星小组", "第1队"}
 
 
+@pytest.mark.slow
 def test_button_click_and_confirm_before_stopping_when_players_joined(app: App) -> None:
     open_setup(app)
     click(app, "phones")
@@ -200,6 +202,7 @@ def test_button_click_and_confirm_before_stopping_when_players_joined(app: App) 
     assert not port_open(port) and host_threads() == []
 
 
+@pytest.mark.slow
 def test_dashboard_button_opens_the_browser_off_the_frame_loop(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -215,6 +218,7 @@ def test_dashboard_button_opens_the_browser_off_the_frame_loop(
     assert "#k=" + scene.hosting.handle.secret in opened[0]
 
 
+@pytest.mark.slow
 def test_a_busy_port_moves_to_the_next_one(app: App) -> None:
     with socket.socket() as busy:
         busy.bind((LOOPBACK, 0))
@@ -244,6 +248,7 @@ def test_closing_the_window_while_hosting_stops_the_server(store: Store, clock: 
     assert not port_open(port) and host_threads() == []
 
 
+@pytest.mark.slow
 def test_more_teams_than_fit_turn_pages_and_every_qr_stays_large(app: App) -> None:
     open_setup(app)
     key(app, pygame.K_F2)

@@ -100,6 +100,7 @@ def play_through(app: App, clock: ManualClock) -> None:
         key(app, pygame.K_0 + number)
 
 
+@pytest.mark.slow
 def test_players_answer_in_turn_before_and_after_play(app: App, store: Store, clock: ManualClock) -> None:
     start(app)
     scene = app.scene
@@ -177,6 +178,7 @@ def test_the_facilitator_skips_the_check_on_the_spot_or_at_set_up(app: App, stor
     assert kinds == [("quiz_skipped", "pre"), ("quiz_skipped", "post")]
 
 
+@pytest.mark.slow
 def test_a_session_resumes_in_the_middle_of_either_check(tmp_path: Path, clock: ManualClock) -> None:
     db = tmp_path / "q.db"
     store = Store(db)

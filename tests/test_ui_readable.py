@@ -124,6 +124,7 @@ def test_the_longest_texts_fit_their_panels_at_body_size(
     assert min(app.text.sizes) >= t.min_text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_screen_keeps_text_readable_and_in_its_box(

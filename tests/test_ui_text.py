@@ -96,6 +96,7 @@ def test_text_cache_reuses_rendered_blocks(fonts: Fonts) -> None:
     assert a.get_width() <= 300 + 24 and ink(a) > 1000
 
 
+@pytest.mark.slow
 def test_screenshot_command_writes_every_scene(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     assert cli(["screenshot", "--scene", "all", "--out", str(out), "--scenario", str(TUTORIAL)]) == 0

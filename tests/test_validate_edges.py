@@ -67,6 +67,7 @@ def errors_of(text: str) -> list[str]:
 # --- bounded: at most 100 problems of a kind, did-you-mean only for those ---------------------------
 
 
+@pytest.mark.slow
 def test_each_kind_of_problem_is_listed_at_most_100_times_then_counted(tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(unknown_refs(1000, 2), encoding="utf-8")
@@ -129,6 +130,7 @@ sys.exit(main(["validate", *sys.argv[1:]]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, /dev/zero and RLIMIT_AS are POSIX")
 def test_validate_refuses_pipes_devices_and_huge_files_without_reading_them(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
@@ -228,6 +230,7 @@ def test_integers_are_bounded_so_nothing_overflows_later(old: str, new: str) -> 
     assert info.value.problems[0].code == "out-of-range", str(info.value.problems[0])
 
 
+@pytest.mark.slow
 def test_the_largest_starting_score_plays_and_stores(tmp_path: Path) -> None:
     from engine.format.model import START_MAX
 

@@ -55,6 +55,7 @@ def test_finds_unwinnable_branch_with_trace_and_continuation() -> None:
     assert report.ending_steps == {"gathered": (2, 2)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", ["verify_deadlock.yaml", "verify_unwinnable.yaml"])
 def test_cli_prints_trace_and_fails(fixture: str) -> None:
     result = cli(str(FIXTURES / fixture))
@@ -64,6 +65,7 @@ def test_cli_prints_trace_and_fails(fixture: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")))
 def test_shipped_scenarios_pass(name: str) -> None:
     result = cli(f"scenarios/{name}")
@@ -73,6 +75,7 @@ def test_shipped_scenarios_pass(name: str) -> None:
     assert "每秒" in result.stdout
 
 
+@pytest.mark.slow
 def test_json_output() -> None:
     result = cli("--json", str(FIXTURES / "verify_deadlock.yaml"))
     data = json.loads(result.stdout)
@@ -81,12 +84,14 @@ def test_json_output() -> None:
     assert data["states"] >= 1 and data["states_per_second"] >= 0
 
 
+@pytest.mark.slow
 def test_bad_file_exits_2() -> None:
     result = cli(str(ROOT / "tests" / "bad" / "unknown_goto.yaml"))
     assert result.returncode == 2
     assert "error" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_max_states_stops_with_message(tutorial) -> None:  # type: ignore[no-untyped-def]
     report = verify(tutorial, max_states=5)
     assert not report.complete and report.states <= 5

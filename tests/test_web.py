@@ -349,6 +349,7 @@ async def _ws_session(base: str, code: str) -> dict[str, Any]:
         return {"token": joined["token"], "bad": bad}
 
 
+@pytest.mark.slow
 def test_real_server_serves_pages_and_plays_over_websocket(tmp_path: Path) -> None:
     from websockets.asyncio.client import connect
 
@@ -406,6 +407,7 @@ def test_real_server_serves_pages_and_plays_over_websocket(tmp_path: Path) -> No
         handle.stop()
 
 
+@pytest.mark.slow
 def test_host_command_reports_a_busy_port_without_a_traceback(tmp_path: Path) -> None:
     import socket
     import subprocess

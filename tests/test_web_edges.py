@@ -285,6 +285,7 @@ def test_real_server_refuses_other_origins_and_rate_limits_code_pages(tmp_path: 
         handle.stop()
 
 
+@pytest.mark.slow
 def test_idle_and_dribbling_sockets_are_closed_and_silent_websockets_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

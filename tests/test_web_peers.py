@@ -179,6 +179,7 @@ async def drive(team: list[Phone], acked: dict[str, int], code: str, actions: in
             stalled = time.monotonic() + WAIT
 
 
+@pytest.mark.slow
 def test_a_choice_on_one_postgres_host_process_shows_on_the_other(postgres_url: str) -> None:
     a = Host(postgres_url, teams=1)
     b = Host(postgres_url, teams=1)  # finds A's team in the store: makes none of its own

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from engine.web.guard import PER_ADDRESS, ConnectionGuard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,7 @@ def test_the_proxy_is_not_capped_as_one_address() -> None:
     assert not guard.admit("10.0.0.9", _Transport())  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_behind_a_proxy_links_origins_and_limits_follow_the_public_address(tmp_path: Path) -> None:
     from websockets.asyncio.client import connect
 

@@ -76,6 +76,7 @@ def test_nesting_deeper_than_the_limit() -> None:
     assert load_yaml(fine, "f.yaml")[0]["a"] is not None
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_stops_at_the_value_limit() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 8):
