@@ -189,9 +189,20 @@ def _limit_fds() -> None:
 
 
 def start_host(
-    db: str, teams: int, errors: Any, limited: bool = False
+    db: str, teams: int, errors: Any, limited: bool = False, entry: list[str] | None = None, env: Any = None
 ) -> tuple[subprocess.Popen[str], str, str, list[str]]:
-    cmd = [sys.executable, "-u", str(ROOT / "play.py"), "host", "--bind", "127.0.0.1", "--port", "0"]
+    """``play.py host`` (or ``entry``: what follows ``python -u`` instead of ``play.py``) in its
+    own process, with ``env`` as its environment when given."""
+    cmd = [
+        sys.executable,
+        "-u",
+        *(entry or [str(ROOT / "play.py")]),
+        "host",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        "0",
+    ]
     cmd += ["--db", db, "--teams", str(teams), "--scenario", str(TUTORIAL)]
     proc = subprocess.Popen(
         cmd,
@@ -199,6 +210,7 @@ def start_host(
         stderr=errors,
         text=True,
         cwd=ROOT,
+        env=env,
         preexec_fn=_limit_fds if limited else None,
     )
     assert proc.stdout is not None
@@ -305,19 +317,20 @@ def flood_sockets(port: int, stop: Any, opened: Any) -> None:
 
 
 def _load(
-    teams: int, phones_per_team: int, flood: bool = False, db: str = "", hosts: int = 1
+    teams: int, phones_per_team: int, flood: bool = False, db: str = "", hosts: int = 1, **host: Any
 ) -> tuple[dict[str, float | str], int, int]:
-    """One load: ``hosts`` host processes on the store ``db`` (a new SQLite file when empty)."""
+    """One load: ``hosts`` host processes on the store ``db`` (a new SQLite file when empty);
+    ``host``: more of :func:`start_host`'s arguments (``entry``, ``env``)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = db or str(Path(tmp) / "bench.db")
         log = Path(tmp) / "host.log"
         procs = []
         with log.open("w") as errors:
-            proc, base, secret, codes = start_host(db, teams, errors, limited=flood)
+            proc, base, secret, codes = start_host(db, teams, errors, limited=flood, **host)
             procs.append(proc)
             bases = [base]
             for _ in range(hosts - 1):  # the others find the first one's teams in the store
-                other, other_base, _, _ = start_host(db, 0, errors)
+                other, other_base, _, _ = start_host(db, 0, errors, **host)
                 procs.append(other)
                 bases.append(other_base)
         stop, opened = multiprocessing.Event(), multiprocessing.Value("i", 0)
