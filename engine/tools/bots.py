@@ -125,7 +125,8 @@ def play_bot_session(
         state, events = session.state, session.events
     else:
         events, state = step(scenario, State(), Start(team, assignment, shuffle, mode), clock.now())
-    quiz_rng = random.Random(f"quiz:{seed}")  # apart from rng: answering changes no game draw
+    # apart from rng: answering changes no game draw (made only when asked: seeding costs)
+    quiz_rng = random.Random(f"quiz:{seed}") if quiz else rng
 
     def act(action: Action) -> State:
         if session is not None:
@@ -152,7 +153,13 @@ def play_bot_session(
         role = rng.choice(ready)
         clock.t += rng.uniform(low, high)
         choice = pick_choice(scenario, state, role, policy, rng)
-        state = act(Choose(role, choice, state.roles[role].node))
+        if session is None:  # in memory, the common case: no call through act()
+            new_events, state = step(
+                scenario, state, Choose(role, choice, state.roles[role].node), clock.t, in_place=True
+            )
+            events.extend(new_events)
+        else:
+            state = act(Choose(role, choice, state.roles[role].node))
         actions += 1
     for answer in _answers(scenario, state, policy, quiz_rng):
         clock.t += quiz_rng.uniform(*QUIZ_THINK)
