@@ -226,7 +226,7 @@ def test_the_wheel_runs_as_a_zip(wheel: Path, tmp_path: Path) -> None:
     assert played.returncode == 0, played.stderr
     assert "══ 结局：筹备圆满 ══" in played.stdout
     probe = (
-        "import engine, engine.web.server as s; from engine.format import catalog as c; "
+        "import engine, engine.web.script as s; from engine.format import catalog as c; "
         "print(engine.__file__); print(s.STATIC); print(c.default_scenario())"
     )
     out = subprocess.run(

@@ -3,7 +3,8 @@
 Routes: ``/`` (enter a join code), ``/j/CODE`` (the phone page), ``/host`` (the organizer's
 dashboard), ``/qr/CODE.svg`` (the team's join QR code), ``/static/*`` (CSS/JS shipped in this
 package: nothing comes from the internet) and ``/ws`` (the game protocol, see
-:mod:`engine.web.messages`).
+:mod:`engine.web.messages`). Pages, scripts and frames go out in the Chinese script the browser
+chose (:mod:`engine.web.script`).
 
 Each connection gets an :class:`Outbox`: the hub pushes text into it without awaiting, a writer
 task sends it. Pushing a message with the key of one still unsent replaces it, so a slow phone
@@ -26,19 +27,17 @@ from typing import Any
 import segno
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from engine.format.catalog import package_path
+from engine.present.i18n import Script
 from engine.web import messages
 from engine.web.guard import peer_address
 from engine.web.hub import Client, Hub, Pending, TooManyTries
 from engine.web.roster import HubRefusal
+from engine.web.script import TEXT_FILES, chosen, static_text, traditional_frame
 
-# importlib.resources, so a wheel, a zip or a standalone build serves the same files
-STATIC = package_path("engine.web", "static")
 BURST = 30  # messages a connection may send at once ...
 RATE = 10.0  # ... and per second after that
 # seconds a WebSocket may stay without a valid code, token or secret (an organizer typing the
@@ -54,9 +53,11 @@ HEADERS = {
 
 
 class Outbox:
-    """Texts waiting to go out on one connection, keyed so newer views replace older ones."""
+    """Texts waiting to go out on one connection, keyed so newer views replace older ones;
+    converted on the way out for a browser that shows Traditional Chinese."""
 
-    def __init__(self) -> None:
+    def __init__(self, script: Script = "zh-Hans") -> None:
+        self.traditional = script == "zh-Hant"
         self.pending: dict[str, str] = {}
         self.wake = asyncio.Event()
         self._n = 0
@@ -77,7 +78,7 @@ class Outbox:
             batch = list(self.pending.values())
             self.pending.clear()
             for text in batch:
-                await ws.send_text(text)
+                await ws.send_text(traditional_frame(text) if self.traditional else text)
 
 
 class Bucket:
@@ -97,8 +98,10 @@ class Bucket:
         return True
 
 
-def _page(name: str) -> Response:
-    return FileResponse(STATIC / name, media_type="text/html; charset=utf-8", headers=HEADERS)
+def _text_file(name: str, request: Request) -> Response:
+    """A page or its script/style, in the script the browser chose (its cookie: hence Vary)."""
+    body = static_text(name, chosen(request.cookies))
+    return Response(body, media_type=TEXT_FILES[name], headers={**HEADERS, "Vary": "Cookie"})
 
 
 def qr_svg(url: str) -> str:
@@ -118,17 +121,23 @@ def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
     wait_for_identity = IDENTIFY_TIMEOUT if identify_timeout is None else identify_timeout
 
     async def landing(request: Request) -> Response:
-        return _page("index.html")
+        return _text_file("index.html", request)
 
     async def phone(request: Request) -> Response:
         try:  # the page itself is the same for every code; guessing through it still counts
             hub.lookup(peer_address(request.client), str(request.path_params["code"]))
         except HubRefusal as no:
             return _slow_down(no)
-        return _page("phone.html")
+        return _text_file("phone.html", request)
 
     async def host(request: Request) -> Response:
-        return _page("host.html")
+        return _text_file("host.html", request)
+
+    async def static(request: Request) -> Response:
+        name = str(request.path_params["name"])
+        if name not in TEXT_FILES:
+            return PlainTextResponse("没有这个文件", status_code=404, headers=HEADERS)
+        return _text_file(name, request)
 
     async def qr(request: Request) -> Response:
         try:
@@ -149,7 +158,7 @@ def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
             await ws.close(code=1008)  # before accepting: the browser sees the handshake refused
             return
         await ws.accept()
-        outbox = Outbox()
+        outbox = Outbox(chosen(ws.cookies))
         client = Client(outbox, address=peer_address(ws.client))
         bucket = Bucket()
         writer = asyncio.create_task(outbox.run(ws))
@@ -199,6 +208,6 @@ def build_app(hub: Hub, identify_timeout: float | None = None) -> Starlette:
         Route("/qr/{code:str}.svg", qr),
         Route("/healthz", health),
         WebSocketRoute("/ws", socket),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/static/{name:str}", static),
     ]
     return Starlette(routes=routes)

@@ -141,3 +141,21 @@ function confetti(count, big) {
   }
   return layer;
 }
+
+// 简/繁 in the top bar. The server sends pages, scripts and every message converted once the
+// cookie says Traditional (engine/web/script.py), so switching is: set the cookie, reload (a
+// phone comes back to its seat with its token).
+function scriptSwitch() {
+  const bar = document.querySelector(".bar");
+  if (!bar || bar.querySelector("[data-script-switch]")) return;
+  const hant = document.documentElement.lang === "zh-Hant";
+  bar.append(h("button", {
+    class: "script-switch", type: "button", "data-script-switch": hant ? "zh-Hans" : "zh-Hant",
+    title: hant ? "改用简体字显示" : "改用繁体字显示", "aria-label": hant ? "改用简体字显示" : "改用繁体字显示",
+    onclick: (e) => {
+      document.cookie = `qj_script=${e.currentTarget.dataset.scriptSwitch}; path=/; max-age=31536000; SameSite=Strict`;
+      location.reload();
+    },
+  }, hant ? "简" : "繁"));
+}
+scriptSwitch();
