@@ -43,7 +43,25 @@ def test_peek_offers_free_roster_names_and_the_start_links_them(store: Store, cl
 
 def test_no_roster_no_names(store: Store, clock: ManualClock) -> None:
     hub, team = make_hub(store, clock)
-    assert send(hub, phone(hub), t="peek", code=team.row.code)["members"] == []
+    peek = send(hub, phone(hub), t="peek", code=team.row.code)
+    assert peek["members"] == [] and peek["roster_hidden"] is False
+
+
+def test_a_host_that_keeps_the_roster_to_itself_still_links_a_typed_name(
+    store: Store, clock: ManualClock
+) -> None:
+    store.import_members([NewMember("张伟", "一支部"), NewMember("李娜")])
+    hub, team = make_hub(store, clock)
+    hub.offer_members = False  # host --no-roster-names, or --public-url
+    peek = send(hub, phone(hub), t="peek", code=team.row.code)
+    assert peek["members"] == [] and peek["roster_hidden"] is True
+    assert send(hub, phone(hub), t="join", code=team.row.code, name="李娜", role="lida")["t"] == "joined"
+    org = phone(hub)
+    send(hub, org, t="host", secret=hub.secret)
+    assert send(hub, org, t="org", op="start", team=team.row.id, aid="s", quiz="skip")["ok"]
+    assert team.session is not None
+    member = next(m for m in store.members() if m.name == "李娜")
+    assert store.member_links() == {team.session.id: {"李娜": member.id}}
 
 
 @pytest.mark.slow

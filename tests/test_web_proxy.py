@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from engine.store.db import Store
+from engine.store.members import NewMember
 from engine.web.guard import PER_ADDRESS, ConnectionGuard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,9 @@ def test_the_proxy_is_not_capped_as_one_address() -> None:
 def test_behind_a_proxy_links_origins_and_limits_follow_the_public_address(tmp_path: Path) -> None:
     from websockets.asyncio.client import connect
 
+    store = Store(tmp_path / "p.db")
+    store.import_members([NewMember("张伟")])
+    store.close()
     cmd = [sys.executable, "-u", str(ROOT / "play.py"), "host", "--bind", "127.0.0.1", "--port", "0"]
     cmd += ["--db", str(tmp_path / "p.db"), "--public-url", PUBLIC + "/", "--proxy", "127.0.0.1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -52,6 +57,8 @@ def test_behind_a_proxy_links_origins_and_limits_follow_the_public_address(tmp_p
                 break
         text = "".join(lines)
         assert f"{PUBLIC}/host#k=" in text and re.search(rf"{re.escape(PUBLIC)}/j/\w+", text)
+        assert "加入页不列出名册中的名字" in text  # on the internet the roster stays on the server
+        code = re.findall(r"队伍码 (\w+)", text)[0]
         listening = re.search(r"本机监听 127\.0\.0\.1:(\d+)", text)
         assert listening, text
         port = int(listening.group(1))
@@ -79,6 +86,9 @@ def test_behind_a_proxy_links_origins_and_limits_follow_the_public_address(tmp_p
             answer = await peek(other)  # ... while another phone behind the same proxy is not
             many = [await phone(f"198.51.100.{i}") for i in range(PER_ADDRESS + 6)]  # all via 127.0.0.1
             last = await peek(many[-1])
+            await many[0].send(json.dumps({"t": "peek", "code": code}))
+            team = json.loads(await asyncio.wait_for(many[0].recv(), 10))
+            assert team["members"] == [] and team["roster_hidden"] is True
             for each in [ws, again, other, *many]:
                 await each.close()
             return seen, refused, answer, last

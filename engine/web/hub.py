@@ -86,6 +86,9 @@ class Hub:
         self._scenarios: dict[str, Scenario] = {}
         # set by the server: steps go through it, grouped with other teams' into one commit
         self.committer: GroupCommitter | None = None
+        # whether join pages list the roster's names (``host --no-roster-names``: a host on the
+        # internet shows a member list to anyone with a team code otherwise)
+        self.offer_members = True
         self.peers = Peers(self)
         self._load()
 

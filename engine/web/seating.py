@@ -71,22 +71,26 @@ def peek(hub: Hub, client: Client, msg: m.Peek) -> dict[str, Any]:
         "name": team.row.name,
         "phase": team.phase,
         **hub._lobby(team),
-        "members": member_names(hub),
+        **roster_offer(hub),
     }
 
 
-def member_names(hub: Hub) -> list[str]:
-    """The roster's names the join page offers: display names no seat of this host holds yet.
+def roster_offer(hub: Hub) -> dict[str, Any]:
+    """What the join page says about the roster: ``members``, the display names no seat of this
+    host holds yet, offered as suggestions; ``roster_hidden``, true when there is a roster but
+    the host keeps it to itself (``host --no-roster-names``).
 
-    A player who joins under one plays as that member (the session links them when it starts);
-    any other name joins as a guest."""
+    A player who joins under a member's name plays as that member (the session links them when
+    it starts), whether it was offered or typed; any other name joins as a guest."""
     try:
         members = hub.store.members()
     except StoreError:
-        return []
+        members = []
+    if not hub.offer_members:
+        return {"members": [], "roster_hidden": bool(members)}
     shown = display_names(members)
     seated = {seat.name for team in hub.teams.values() for seat in team.seats.values()}
-    return [shown[m.id] for m in members if shown[m.id] not in seated]
+    return {"members": [shown[m.id] for m in members if shown[m.id] not in seated], "roster_hidden": False}
 
 
 def join(hub: Hub, client: Client, msg: m.Join) -> dict[str, Any]:

@@ -46,6 +46,13 @@ def register(parser: argparse.ArgumentParser) -> None:
         default="",
         help="反向代理的 IP 地址（逗号分隔，如 127.0.0.1）：按它转发的 X-Forwarded-For 识别每台手机",
     )
+    parser.add_argument(
+        "--roster-names",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="加入页是否把名册中的名字列出来供选择（默认：局域网上列出；用了 --public-url、在互联网上时"
+        "不列出，免得拿到队伍码的人看到名单；不列出时成员填写名册上的姓名，照样记在名下）",
+    )
     add_db_option(parser)
     parser.set_defaults(func=main)
 
@@ -80,6 +87,7 @@ def main(args: argparse.Namespace) -> int:
     if not hub.teams:
         for _ in range(args.teams):
             hub.new_team()
+    hub.offer_members = not args.public_url if args.roster_names is None else args.roster_names
 
     def ready() -> None:
         print(f"情景 · 多人联机已启动（数据库：{db_label(args)}）")
@@ -91,6 +99,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"主持人口令：{hub.secret}")
         for team in hub.teams.values():
             print(f"  {team.row.name}：{hub.join_url(team)}  （队伍码 {team.row.code}）")
+        if not hub.offer_members:
+            print("加入页不列出名册中的名字：名册成员填写名册上登记的姓名，积分照样记在名下。")
         if hub.store.server:
             print("数据库在服务器上：可以在别的电脑或进程上用同一个 --db 再运行 host，手机连哪一台都行。")
         print(

@@ -69,8 +69,10 @@ function roleTiles(roles, mine, onPick) {
   return h("div", { class: "tiles" }, tiles);
 }
 
-// The roster's names as suggestions under the name field (a guest types any other name).
-function rosterNames(names) {
+// The roster's names as suggestions under the name field (a guest types any other name); a host
+// on the internet keeps them to itself (host --no-roster-names): members type theirs.
+function rosterNames(names, hidden) {
+  if (hidden) return h("p", { class: "muted", id: "roster-hint" }, "名册成员请填写名册上登记的姓名，积分会记在你名下；访客直接填名字即可。");
   if (!names || !names.length) return null;
   return [
     h("datalist", { id: "roster" }, names.map((n) => h("option", { value: n }))),
@@ -90,7 +92,7 @@ function renderJoin() {
     h("p", { class: "muted" }, peek.summary),
     h("label", { class: "field", for: "name" }, "你的名字"),
     name,
-    rosterNames(peek.members),
+    rosterNames(peek.members, peek.roster_hidden),
     started
       ? h("p", { class: "state-line" }, "这个队伍的游戏已经开始；你可以加入旁观全队进展。")
       : [h("label", { class: "field" }, "选择角色（可不选，由主持人分配）"),
