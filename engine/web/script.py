@@ -49,25 +49,22 @@ def static_text(name: str, script: Script) -> str:
     return text
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def traditional_frame(text: str) -> str:
-    """A WebSocket frame (JSON) for a browser showing Traditional Chinese.
+    """A WebSocket frame (JSON) for a browser showing Traditional Chinese: every string converted
+    but the roster names a join page offers.
 
-    Converted as one text (OpenCC changes Chinese characters only, never JSON's syntax); a frame
-    that offers roster names gets them back as they were. Memoised: a team's update goes to
-    each of its phones, and the same text converts the same way."""
-    converted = localize(text, "zh-Hant")
-    if f'"{UNCONVERTED}"' not in text or converted == text:
-        return converted
-    return json.dumps(_keep_names(json.loads(converted), json.loads(text)), ensure_ascii=False)
+    String by string through the memoised converter: a view repeats the scenario's texts and the
+    same labels frame after frame, so only what is new (a name, a clock) is converted; a 6 KB
+    frame converted whole took ~8 ms of the event loop each time."""
+    return json.dumps(_converted(json.loads(text)), ensure_ascii=False)
 
 
-def _keep_names(converted: Any, original: Any) -> Any:
-    if isinstance(converted, dict):  # keys in order (a key may hold Chinese, a player's name)
-        return {
-            k: o if k == UNCONVERTED else _keep_names(v, o)
-            for (k, v), o in zip(converted.items(), original.values(), strict=True)
-        }
-    if isinstance(converted, list):
-        return [_keep_names(c, o) for c, o in zip(converted, original, strict=True)]
-    return converted
+def _converted(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if value.isascii() else localize(value, "zh-Hant")
+    if isinstance(value, list):
+        return [_converted(v) for v in value]
+    if isinstance(value, dict):  # keys too: a key may be a player's name
+        return {_converted(k): v if k == UNCONVERTED else _converted(v) for k, v in value.items()}
+    return value
