@@ -118,7 +118,7 @@ def replay(scenario: Scenario, events: list[Event]) -> tuple[list[Event], State]
         if event.kind == "choice_made":
             action = Choose(event.role or "", event.data["choice"], event.data["node"])
         elif event.kind == "session_resumed":
-            action = Resume()
+            action = Resume(event.data.get("down_since"))
         else:
             continue
         new, state = step(scenario, state, action, event.at)

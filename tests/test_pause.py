@@ -12,7 +12,7 @@ from engine.format.scenario import Scenario
 from engine.present.view import TeamView, team_view
 from engine.review.metrics import session_metrics
 from engine.rules.state import fold
-from engine.rules.step import Abandon, Choose, Pause, RuleViolation, Unpause
+from engine.rules.step import Abandon, Choose, Pause, Resume, RuleViolation, Unpause
 from engine.session.clock import ManualClock
 from engine.session.live import Session
 from engine.store.db import Store
@@ -86,6 +86,7 @@ def test_a_paused_session_resumed_in_a_new_process_is_still_frozen(tutorial: Sce
     later = ManualClock(T0 + 3600)  # an hour later, another program
     again = Session.resume(store, session.id, later, check_file=False)
     again.mark_resumed()
+    assert again.events[-1].data == {}  # paused already: the pause covers the time it was down
     assert again.state == fold(store.events(session.id))
     assert figures(team_view(tutorial, again.state, later.now())) == (15, 15, 11)
     again.act(Unpause())
@@ -133,3 +134,37 @@ def test_phones_and_the_host_page_get_a_frozen_clock_that_does_not_tick(
     phone = phone_play(tutorial, session.state, session.events, [], ["lida"], clock.now(), public)
     assert phone["roles"][0]["locked_left"] == 15 and phone["team"]["ticking"] is False
     json.dumps(phone, ensure_ascii=False)  # what the host sends is plain JSON
+
+
+def test_the_time_the_program_was_down_is_not_play_time(tutorial: Scenario, store: Store) -> None:
+    """The last step was at 10 s; the program stopped, and came back an hour later: the game goes
+    on from the last step, as if paused there, in the rules, the views and the review."""
+    session, _ = locked_and_waiting(tutorial, store)
+    later = ManualClock(T0 + 3600)
+    again = Session.resume(store, session.id, later, check_file=False)
+    again.mark_resumed()
+    assert again.events[-1].kind == "session_resumed" and again.events[-1].data == {"down_since": T0 + 10}
+    assert again.state == fold(store.events(session.id))
+    # at the last step: 10 s played, 李达 locked for 20 s more, 王会悟 waiting for 6 s
+    assert figures(team_view(tutorial, again.state, later.now())) == (10, 20, 6)
+    later.advance(19.5)
+    with pytest.raises(RuleViolation, match="还需等待 1 秒"):
+        again.act(Choose("lida", 0))  # the lock-out runs in play time, not through the night
+    later.advance(0.5)
+    again.act(Choose("lida", 0))
+    m = session_metrics(tutorial, again.events, again.id)
+    assert (m.duration, m.paused) == (30, 3590)
+    assert [(i.kind, i.at, i.duration) for i in m.interventions] == [("resume", 10, 3590)]
+    assert fold(again.events).roles["wanghuiwu"].waited_total == 26  # 6 s before, 20 s after
+
+
+def test_nothing_is_assumed_while_the_rules_know_of_no_downtime(tutorial: Scenario, store: Store) -> None:
+    session, clock = locked_and_waiting(tutorial, store)
+    before = session.state.copy()
+    clock.advance(100)
+    session.act(Resume())  # a server store: another host may have served the team meanwhile
+    assert session.events[-1].data == {}
+    assert (session.state.paused_total, session.state.roles["lida"].locked_until) == (
+        before.paused_total,
+        before.roles["lida"].locked_until,
+    )

@@ -125,7 +125,8 @@ class _Replay:
     def run(self) -> None:
         st, s = self.state, self.s
         for e in self.events:
-            t = self.game_time(e.at)
+            # the program was down from ``down_since``: play stopped there, not at the resume
+            t = self.game_time(e.data.get("down_since", e.at) if e.kind == "session_resumed" else e.at)
             self.advance(t)
             d, kind = e.data, e.kind
             if kind in TURN_KINDS:
@@ -212,7 +213,8 @@ class _Replay:
                 self.interventions.append(Intervention("abandon", t, None, d.get("reason", "")))
                 self._close_all_waits(t)
             elif kind == "session_resumed":
-                self.interventions.append(Intervention("resume", t))
+                down = e.at - d["down_since"] if "down_since" in d else 0.0
+                self.interventions.append(Intervention("resume", t, None, "", down))
             elif kind == "ending_reached":
                 self._close_all_waits(t)
         if self.paused_at is not None and self.events:

@@ -63,7 +63,11 @@ class Abandon:
 
 @dataclass(frozen=True)
 class Resume:
-    """Marks that a session continued in a new process (audit only)."""
+    """A session continues in a new process. ``down_since``: the time of its last stored step;
+    from then until now the program was not running (closed, crashed), so that span is not play
+    time: it counts as a pause (None: nothing is known, e.g. another host may have served it)."""
+
+    down_since: float | None = None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ ending_reached     ending, bonus
 session_stuck      (no role can act and no ending holds -- a scenario bug the verifier finds)
 hint_given         role, text
 task_skipped       role, task   (facilitator; followed by task_completed outcome "skipped")
-session_paused / session_unpaused / session_abandoned / session_resumed
+session_paused / session_unpaused / session_abandoned
+session_resumed    down_since (optional: the program was down from then until this event)
 quiz_answered      role (the player's first role), phase ("pre" | "post"), player, item,
                    option (index as written), correct
 quiz_skipped       phase (the facilitator skipped that knowledge check)
@@ -44,8 +45,10 @@ Game time. A pause freezes the game: while paused nothing runs out, and on ``ses
 the fold moves every running lock-out's end and every wait's start later by the paused span, so
 lock-outs, waits and the rules' own checks (all compared with wall time) resume exactly where
 they stopped. :meth:`State.game_now` and :meth:`State.elapsed` give the clock players see.
-The events themselves never change: a log folds to the same state it always did, only the
-meaning of a pause is applied here.
+A ``session_resumed`` with ``down_since`` is the same for the span the program was not running
+(closed or crashed after its last stored step): nothing ran out while nobody could play. The
+events themselves never change: a log folds to the same state it always did, only the meaning
+of a pause is applied here.
 """
 
 from __future__ import annotations
@@ -326,6 +329,13 @@ def _session_unpaused(state: State, event: Event) -> None:
     state.status = "active"
 
 
+def _session_resumed(state: State, event: Event) -> None:
+    down_since = event.data.get("down_since")
+    if down_since is not None and state.paused_at is None:
+        state.paused_at = down_since  # as if paused at the last step: the game stood still since
+        _end_pause(state, event.at)
+
+
 def _session_abandoned(state: State, event: Event) -> None:
     if state.quiz is not None:
         _close_quiz(state, state.quiz, event.at)
@@ -374,7 +384,7 @@ def _audit_only(state: State, event: Event) -> None:
     """Kinds kept for the audit trail (AUDIT_ONLY): no state change."""
 
 
-AUDIT_ONLY: frozenset[EventKind] = frozenset({"hint_given", "task_skipped", "session_resumed"})
+AUDIT_ONLY: frozenset[EventKind] = frozenset({"hint_given", "task_skipped"})
 
 
 _APPLY: dict[EventKind, Callable[[State, Event], None]] = {
@@ -396,6 +406,7 @@ _APPLY: dict[EventKind, Callable[[State, Event], None]] = {
     "session_paused": _session_paused,
     "session_unpaused": _session_unpaused,
     "session_abandoned": _session_abandoned,
+    "session_resumed": _session_resumed,
     "quiz_answered": _quiz_answered,
     "quiz_skipped": _quiz_skipped,
 }

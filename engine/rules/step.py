@@ -412,7 +412,11 @@ def step(
             raise RuleViolation("会话已经结束")
         turn.emit("session_abandoned", reason=action.reason)
     elif isinstance(action, Resume):
-        turn.emit("session_resumed")
+        down = action.down_since
+        if down is not None and state.status == "active" and state.paused_at is None:
+            turn.emit("session_resumed", down_since=min(down, now))  # paused or in the check: stood still
+        else:
+            turn.emit("session_resumed")
     elif isinstance(action, Answer):
         role, data = knowledge.answer(scenario, state, action)
         turn.emit("quiz_answered", role, **data)  # the role rides in the data, as the store keeps it

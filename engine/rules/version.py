@@ -14,4 +14,6 @@ from __future__ import annotations
 # 3: a session may record a shuffle seed (the order options are shown in) and ask a knowledge
 #    check (status "quiz", quiz_answered / quiz_skipped): a log from these rules must not be
 #    continued by rules that would show it in another order or ignore its check
-RULES_VERSION = 3
+# 4: a session resumed in a new process records since when the program was down (its last step);
+#    that span folds as a pause, so closing the game overnight no longer counts as play time
+RULES_VERSION = 4

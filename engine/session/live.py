@@ -208,8 +208,11 @@ class Session:
         return new
 
     def mark_resumed(self) -> None:
+        """Record that play goes on here. Since the last stored step the program was down, so that
+        span is not play time; on a server store another host may have been serving the team
+        meanwhile, so nothing is assumed there."""
         if not self.state.over:
-            self.act(Resume())
+            self.act(Resume(None if self.store.server else self.events[-1].at))
 
 
 def link_members(store: Store, session_id: str, players: Iterable[str]) -> None:

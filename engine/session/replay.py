@@ -33,7 +33,6 @@ from engine.store.steps import StoredStep
 _SIMPLE: dict[str, Action] = {
     "session_paused": Pause(),
     "session_unpaused": Unpause(),
-    "session_resumed": Resume(),
 }
 
 
@@ -66,6 +65,8 @@ def action_of(events: list[Event], at: int = 0) -> Action | None:
         return Hint(d["role"])
     if first.kind == "session_abandoned":
         return Abandon(d.get("reason", ""))
+    if first.kind == "session_resumed":
+        return Resume(d.get("down_since"))
     return _SIMPLE.get(first.kind)
 
 
