@@ -153,13 +153,7 @@ def play_bot_session(
         role = rng.choice(ready)
         clock.t += rng.uniform(low, high)
         choice = pick_choice(scenario, state, role, policy, rng)
-        if session is None:  # in memory, the common case: no call through act()
-            new_events, state = step(
-                scenario, state, Choose(role, choice, state.roles[role].node), clock.t, in_place=True
-            )
-            events.extend(new_events)
-        else:
-            state = act(Choose(role, choice, state.roles[role].node))
+        state = act(Choose(role, choice, state.roles[role].node))
         actions += 1
     for answer in _answers(scenario, state, policy, quiz_rng):
         clock.t += quiz_rng.uniform(*QUIZ_THINK)
