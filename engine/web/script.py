@@ -21,17 +21,14 @@ from engine.present.i18n import Script, localize
 COOKIE = "qj_script"
 # importlib.resources: a wheel, a zip or a standalone build serves the same files
 STATIC = package_path("engine.web", "static")
-# the only files under /static, with their types: a fixed list, so no path reaches elsewhere
-TEXT_FILES = {
-    "app.css": "text/css; charset=utf-8",
-    "common.js": "text/javascript; charset=utf-8",
-    "host.html": "text/html; charset=utf-8",
-    "host.js": "text/javascript; charset=utf-8",
-    "index.html": "text/html; charset=utf-8",
-    "index.js": "text/javascript; charset=utf-8",
-    "phone.html": "text/html; charset=utf-8",
-    "phone.js": "text/javascript; charset=utf-8",
+_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
 }
+# the only files under /static, with their types: the shipped ones, listed once, so no path
+# a browser sends reaches anything else
+TEXT_FILES = {p.name: _TYPES[p.suffix] for p in sorted(STATIC.iterdir()) if p.suffix in _TYPES}
 UNCONVERTED = "members"  # a join page's roster names: sent back as picked, matched as spelled
 
 
